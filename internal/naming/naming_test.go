@@ -53,6 +53,8 @@ func TestSingular(t *testing.T) {
 	tests := map[string]string{
 		"people": "person", "statuses": "status", "children": "child", "addresses": "address",
 		"order_items": "order_item", "categories": "category", "boxes": "box", "tags": "tag",
+		"status": "status", "address": "address", "analysis": "analysis", "campus": "campus",
+		"news": "news", "product": "product",
 	}
 	for in, want := range tests {
 		if got := Singular(in); got != want {

@@ -79,6 +79,9 @@ func singularWord(w string) string {
 		}
 	}
 	switch {
+	case strings.HasSuffix(w, "us"), strings.HasSuffix(w, "ss"), strings.HasSuffix(w, "is"):
+		// Already singular: status, address, analysis.
+		return w
 	case strings.HasSuffix(w, "ies") && len(w) > 3:
 		return w[:len(w)-3] + "y"
 	case strings.HasSuffix(w, "sses"), strings.HasSuffix(w, "xes"), strings.HasSuffix(w, "zes"),
