@@ -84,17 +84,17 @@ type InvalidSample struct {
 // templates (templates/entity/internal/model) and the runtime decoders
 // (internal/httpx).
 const (
-	msgNotNull  = "must not be null"
-	msgString   = "must be a string"
-	msgInteger  = "must be an integer"
-	msgNumber   = "must be a number"
-	msgBool     = "must be true or false"
-	msgDecimal  = "must be a decimal number"
-	msgTime     = "must be an RFC 3339 date-time string such as 2024-05-01T12:30:00Z"
-	msgDate     = "must be a date (YYYY-MM-DD)"
-	msgUUID     = "must be a UUID"
-	msgEmail    = "must be a valid email address"
-	msgURL      = "must be a valid URL"
+	msgNotNull = "must not be null"
+	msgString  = "must be a string"
+	msgInteger = "must be an integer"
+	msgNumber  = "must be a number"
+	msgBool    = "must be true or false"
+	msgDecimal = "must be a decimal number"
+	msgTime    = "must be an RFC 3339 date-time string such as 2024-05-01T12:30:00Z"
+	msgDate    = "must be a date (YYYY-MM-DD)"
+	msgUUID    = "must be a UUID"
+	msgEmail   = "must be a valid email address"
+	msgURL     = "must be a valid URL"
 )
 
 // InvalidSamples returns one value per rule of f that the generated backend
