@@ -66,3 +66,56 @@ func TestSQLDefault(t *testing.T) {
 		}
 	}
 }
+
+// TestUniqueConstraintsMatchTheMigration checks that the constraint names
+// the PostgreSQL and MySQL stores look up are those the migration creates.
+func TestUniqueConstraintsMatchTheMigration(t *testing.T) {
+	const src = `version: 1
+name: shop
+database: postgres
+entities:
+  Product:
+    fields:
+      sku: {type: string, unique: true}
+      title: string
+      status: {type: enum, values: [a, b]}
+    indexes:
+      - {fields: [title, status], unique: true}
+      - {fields: [sku], unique: true}
+`
+	p, err := schema.Parse("shop.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := NewProjectView(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, u := range v.UniqueConstraints() {
+		got = append(got, u.Name+"("+strings.Join(u.Columns, ",")+")")
+	}
+	if want := "ux_products_sku(sku) ux_products_title_status(title,status)"; strings.Join(got, " ") != want {
+		t.Errorf("UniqueConstraints = %v, want %s", got, want)
+	}
+	ddl, err := v.DDL()
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, tbl := range ddl.Tables {
+		for _, u := range tbl.Uniques {
+			names[u.Name] = true
+		}
+		for _, ix := range tbl.Indexes {
+			if ix.Unique {
+				names[ix.Name] = true
+			}
+		}
+	}
+	for _, u := range v.UniqueConstraints() {
+		if !names[quoteIdent(u.Name)] {
+			t.Errorf("%s is not created by the migration (it creates %v)", u.Name, names)
+		}
+	}
+}
