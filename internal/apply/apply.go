@@ -49,6 +49,12 @@ const (
 	Unchanged
 	// Skip leaves an existing file scaffolded once: it belongs to the user.
 	Skip
+	// Delete removes a generated file that the new generation no longer
+	// produces, such as the files of a removed entity.
+	Delete
+	// Conflict refuses to touch a generated file that the user edited since
+	// it was generated; a plan with conflicts cannot be applied.
+	Conflict
 )
 
 func (a Action) String() string {
@@ -61,12 +67,20 @@ func (a Action) String() string {
 		return "unchanged"
 	case Skip:
 		return "skip"
+	case Delete:
+		return "delete"
+	case Conflict:
+		return "conflict"
 	}
 	return fmt.Sprintf("Action(%d)", int(a))
 }
 
 // Writes reports whether the action writes the file.
 func (a Action) Writes() bool { return a == Create || a == Overwrite }
+
+// Changes reports whether the action changes the disk, or would if it were
+// not a conflict: what a drift check counts.
+func (a Action) Changes() bool { return a == Create || a == Overwrite || a == Delete || a == Conflict }
 
 // Change is the decision for one file.
 type Change struct {
@@ -76,6 +90,10 @@ type Change struct {
 	// replaces or matches, "" otherwise. Regeneration compares it with the
 	// manifest to tell a user's edit from a previous generation.
 	OldHash string
+	// Edited marks a generated file the user edited since the previous
+	// generation: a Conflict, or, when regeneration was forced, the
+	// Overwrite or Delete that discards the edit.
+	Edited bool
 }
 
 // Plan is the list of changes that writing a set of files under Root makes,
@@ -175,10 +193,27 @@ func decide(r *os.Root, f *generator.File) (Change, error) {
 	return c, nil
 }
 
-// Apply performs the plan: it creates the root if needed, then writes every
-// file whose action writes, in order, each one atomically. It stops at the
-// first error, which names the file, and when ctx is cancelled between files.
+// Conflicts returns the changes whose action is Conflict.
+func (p *Plan) Conflicts() []Change {
+	var out []Change
+	for _, c := range p.Changes {
+		if c.Action == Conflict {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Apply performs the plan: it creates the root if needed, deletes the files
+// to delete, then writes every file whose action writes, in order, each one
+// atomically. Deleting first means the last file written (the manifest, by
+// convention) is written only once everything else is done. Apply refuses a
+// plan with conflicts, writing nothing. It stops at the first error, which
+// names the file, and when ctx is cancelled between files.
 func (p *Plan) Apply(ctx context.Context) error {
+	if n := p.Count(Conflict); n > 0 {
+		return fmt.Errorf("%d files were edited since they were generated; nothing was written", n)
+	}
 	if err := os.MkdirAll(p.Root, DirPerm); err != nil {
 		return fmt.Errorf("creating output directory: %w", err)
 	}
@@ -187,6 +222,17 @@ func (p *Plan) Apply(ctx context.Context) error {
 		return fmt.Errorf("opening output directory: %w", err)
 	}
 	defer r.Close()
+	for _, c := range p.Changes {
+		if c.Action != Delete {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := removeFile(r, c.File.Path); err != nil {
+			return fmt.Errorf("deleting %s: %w", c.File.Path, err)
+		}
+	}
 	for _, c := range p.Changes {
 		if !c.Action.Writes() {
 			continue
@@ -261,6 +307,22 @@ func writeFile(r *os.Root, name string, data []byte) error {
 	if err != nil {
 		_ = r.Remove(tmp) // best effort: the write already failed
 		return unwrapPathError(err)
+	}
+	return nil
+}
+
+// removeFile removes name, then each parent directory it leaves empty, up
+// to the root: the files of a removed entity leave no empty directories.
+func removeFile(r *os.Root, name string) error {
+	if err := r.Remove(filepath.FromSlash(name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return unwrapPathError(err)
+	}
+	for dir := path.Dir(name); dir != "."; dir = path.Dir(dir) {
+		// Remove fails on a directory that still has entries, which ends
+		// the walk: that directory and its parents stay.
+		if r.Remove(filepath.FromSlash(dir)) != nil {
+			break
+		}
 	}
 	return nil
 }
