@@ -1,0 +1,238 @@
+//go:build !windows
+
+package cli
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	expect "github.com/Netflix/go-expect"
+	"github.com/creack/pty"
+	"github.com/hinshun/vt10x"
+
+	"github.com/scaffold-dev/scaffold/generator"
+	"github.com/scaffold-dev/scaffold/internal/cli/iostreams"
+	"github.com/scaffold-dev/scaffold/schema"
+)
+
+// enter is the Enter key: it takes the default or the highlighted option.
+const enter = ""
+
+// step is one question of a terminal session and the keys that answer it.
+type step struct {
+	expect string // text of the question
+	send   string // keys typed before Enter; a select filters on them
+}
+
+// runInTerminal runs scaffold with args on a pseudo-terminal emulated by
+// vt10x, as survey's own tests do, answering each question in turn. It
+// returns the exit status and what went to standard output. Each question
+// must appear within a few seconds, so a session that goes off script fails
+// instead of hanging.
+//
+// interruptAt, when not empty, is a question at which to press Ctrl-C after
+// the steps.
+func runInTerminal(t *testing.T, args []string, steps []step, interruptAt string) (int, string) {
+	t.Helper()
+	ptm, pts, err := pty.Open()
+	if err != nil {
+		t.Fatalf("open pseudo-terminal: %v", err)
+	}
+	term := vt10x.New(vt10x.WithWriter(pts))
+	var transcript bytes.Buffer
+	c, err := expect.NewConsole(expect.WithStdin(ptm), expect.WithStdout(term, &transcript),
+		expect.WithCloser(ptm, pts), expect.WithDefaultTimeout(10*time.Second))
+	if err != nil {
+		t.Fatalf("create console: %v", err)
+	}
+	defer c.Close()
+
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for _, s := range steps {
+			if _, err := c.ExpectString(s.expect); err != nil {
+				t.Errorf("waiting for %q: %v\nscreen:\n%s", s.expect, err, term.String())
+				// Unblock the command, which waits for an answer.
+				_, _ = c.Send("\x03")
+				return
+			}
+			if _, err := c.Send(s.send + "\r"); err != nil {
+				t.Errorf("answering %q: %v", s.expect, err)
+				return
+			}
+		}
+		if interruptAt != "" {
+			// Wait for the prompt: only then is the terminal in raw mode,
+			// where Ctrl-C reaches survey as a key.
+			if _, err := c.ExpectString(interruptAt); err != nil {
+				t.Errorf("waiting for %q: %v\nscreen:\n%s", interruptAt, err, term.String())
+				_, _ = c.Send("\x03")
+				return
+			}
+			if _, err := c.Send("\x03"); err != nil {
+				t.Errorf("sending Ctrl-C: %v", err)
+			}
+		}
+		_, _ = c.ExpectEOF()
+	}()
+
+	var out bytes.Buffer
+	ios := &iostreams.IOStreams{In: c.Tty(), Out: &out, ErrOut: c.Tty()}
+	ios.SetStdinTTY(true)
+	code := Run(context.Background(), &Factory{IOStreams: ios, BuildInfo: testBuildInfo}, args)
+	if err := c.Tty().Close(); err != nil {
+		t.Errorf("close terminal: %v", err)
+	}
+	<-done
+	if t.Failed() {
+		t.Logf("terminal transcript:\n%s", transcript.String())
+	}
+	return code, out.String()
+}
+
+// initSession answers every question of scaffold init: a project with auth,
+// two entities, constraints of several types and a relation.
+var initSession = []step{
+	{"Project name", "shop"},
+	{"Go module path", "example.com/shop"},
+	{"Database", enter},
+	{"Add user accounts", "y"},
+	{"Roles, separated by commas", enter},
+	{"Role of users who register themselves", enter},
+	{"Entity name", "Category"},
+	{"Does each Category belong", "n"},
+	{"Field of Category", "name"},
+	{"Type of name", "string"},
+	{"Is name required?", "y"},
+	{"Must name be unique?", "y"},
+	{"Maximum length", "80"},
+	{"Minimum length", enter},
+	{"Pattern", enter},
+	{"Format", enter},
+	{"Default value", enter},
+	{"Field of Category", enter},
+	{"Add a relation from Category", "n"},
+	{"Choose who may", "n"},
+	{"Add another entity?", "y"},
+	{"Entity name", "Product"},
+	{"Does each Product belong", "y"},
+	{"Field of Product", "price"},
+	{"Type of price", "decimal"},
+	{"Is price required?", "y"},
+	{"Must price be unique?", "n"},
+	{"Precision", enter},
+	{"Scale", enter},
+	{"Minimum", "0"},
+	{"Maximum", enter},
+	{"Default value", enter},
+	{"Field of Product", "status"},
+	{"Type of status", "enum"},
+	{"Values, separated by commas", "draft, active"},
+	{"Is status required?", "n"},
+	{"Must status be unique?", "n"},
+	{"Default value, one of draft|active", "draft"},
+	{"Field of Product", enter},
+	{"Add a relation from Product", "y"},
+	{"Related entity", "Category"},
+	{"Each Product ... Category", enter},
+	{"Relation name", enter},
+	{"Is category required?", "y"},
+	{"When a Category is deleted", "cascade"},
+	{"Add a relation from Product", "n"},
+	{"Choose who may", "y"},
+	{"Who may list Product?", enter},
+	{"Who may read Product?", enter},
+	{"Who may create Product?", enter},
+	{"Who may update Product?", enter},
+	{"Who may delete Product?", enter},
+	{"Add another entity?", "n"},
+	{"scaffold.yaml?", "y"},
+}
+
+// TestInitInTerminal goes from nothing to a schema by answering survey's
+// real prompts in a pseudo-terminal, then proves the schema loads and
+// generates.
+func TestInitInTerminal(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "scaffold.yaml")
+	code, out := runInTerminal(t, []string{"init", file}, initSession, "")
+	if code != ExitOK {
+		t.Fatalf("scaffold init exited with %d; output:\n%s", code, out)
+	}
+	if want := "scaffold new shop --schema " + file; !strings.Contains(out, want) {
+		t.Errorf("output does not give the command to run next (%q):\n%s", want, out)
+	}
+	project, err := schema.Load(file)
+	if err != nil {
+		t.Fatalf("schema.Load rejects the schema written: %v", err)
+	}
+	src, _ := os.ReadFile(file)
+	for _, want := range []string{
+		"database: sqlite",
+		"roles: [admin, user]",
+		"name: {type: string, required: true, unique: true, max_length: 80}",
+		"price: {type: decimal, required: true, min: 0}",
+		"status: {type: enum, default: draft, values: [draft, active]}",
+		"category: {belongs_to: Category, required: true, on_delete: cascade}",
+		"delete: [authenticated]",
+	} {
+		if !strings.Contains(string(src), want) {
+			t.Errorf("scaffold.yaml lacks %q:\n%s", want, src)
+		}
+	}
+	set, err := generator.Generate(project)
+	if err != nil {
+		t.Fatalf("generator.Generate: %v", err)
+	}
+	for _, p := range []string{"internal/model/product.go", "internal/store/category.go", "internal/api/product.go"} {
+		if set.Get(p) == nil {
+			t.Errorf("generated project lacks %s", p)
+		}
+	}
+}
+
+// TestInitInTerminalCancel presses Ctrl-C in the middle of a session: the
+// exit status is 130 and nothing is written.
+func TestInitInTerminalCancel(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "scaffold.yaml")
+	code, out := runInTerminal(t, []string{"init", file}, initSession[:12], initSession[12].expect)
+	if code != ExitCancelled {
+		t.Errorf("exit status after Ctrl-C = %d, want %d", code, ExitCancelled)
+	}
+	if out != "" {
+		t.Errorf("output after Ctrl-C: %q", out)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("Ctrl-C left files behind: %v", entries)
+	}
+}
+
+// TestNewInTerminal runs scaffold new without --schema at a terminal: the
+// same questions, then the project is generated from the answers and the
+// equivalent command is printed.
+func TestNewInTerminal(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "shop")
+	code, out := runInTerminal(t, []string{"new", dir, "--skip-tidy"}, initSession, "")
+	if code != ExitOK {
+		t.Fatalf("scaffold new exited with %d; output:\n%s", code, out)
+	}
+	schemaFile := filepath.Join(dir, SchemaFileName)
+	if want := "scaffold new " + dir + " --schema " + schemaFile + " --force"; !strings.Contains(out, want) {
+		t.Errorf("output lacks the equivalent command %q:\n%s", want, out)
+	}
+	if _, err := schema.Load(schemaFile); err != nil {
+		t.Fatalf("the schema copied into the project does not load: %v", err)
+	}
+	for _, p := range []string{"go.mod", "internal/model/product.go", "internal/api/category.go", ".scaffold/manifest.json"} {
+		if _, err := os.Stat(filepath.Join(dir, p)); err != nil {
+			t.Errorf("project lacks %s: %v", p, err)
+		}
+	}
+}
