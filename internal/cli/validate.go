@@ -2,10 +2,12 @@ package cli
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/scaffold-dev/scaffold/internal/cli/iostreams"
+	"github.com/scaffold-dev/scaffold/internal/config"
 	"github.com/scaffold-dev/scaffold/schema"
 )
 
@@ -13,6 +15,9 @@ import (
 type ValidateOptions struct {
 	IO    *iostreams.IOStreams
 	Files []string
+	// Preferences hold the house rules every file must also keep; nil for
+	// none.
+	Preferences *config.Config
 }
 
 // NewCmdValidate builds scaffold validate. runF, when not nil, replaces the
@@ -39,6 +44,11 @@ validate suitable for CI and pre-commit hooks.`,
 		ValidArgsFunction: schemaFileCompletion,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Files = args
+			prefs, err := loadPreferences(cmd, "")
+			if err != nil {
+				return err
+			}
+			opts.Preferences = prefs
 			if runF != nil {
 				return runF(opts)
 			}
@@ -51,7 +61,7 @@ validate suitable for CI and pre-commit hooks.`,
 func runValidate(opts *ValidateOptions) error {
 	invalid := 0
 	for _, file := range opts.Files {
-		if _, err := schema.Load(file); err != nil {
+		if err := validateFile(file, opts.Preferences); err != nil {
 			fmt.Fprintln(opts.IO.ErrOut, err)
 			invalid++
 			continue
@@ -62,6 +72,20 @@ func runValidate(opts *ValidateOptions) error {
 		return errSilent
 	}
 	return nil
+}
+
+// validateFile checks one schema file, then the house rules when the file
+// is valid.
+func validateFile(file string, prefs *config.Config) error {
+	src, err := os.ReadFile(file)
+	if err != nil {
+		return fmt.Errorf("read schema: %w", err)
+	}
+	p, err := schema.Parse(file, src)
+	if err != nil || prefs == nil {
+		return err
+	}
+	return prefs.Check(p, src)
 }
 
 // schemaFileCompletion completes schema file arguments with YAML files.
