@@ -18,8 +18,8 @@ var (
 	projectKeys  = []string{"version", "name", "module", "database", "id", "api", "auth", "entities"}
 	apiKeys      = []string{"base_path", "page_size", "max_page_size"}
 	authKeys     = []string{"enabled", "roles", "default_role", "registration", "access_ttl", "refresh_ttl"}
-	entityKeys   = []string{"table", "plural", "id", "timestamps", "soft_delete", "owned", "fields", "indexes", "relations", "permissions"}
-	fieldKeys    = []string{"type", "required", "unique", "default", "min", "max", "min_length", "max_length", "pattern", "format", "values", "precision", "scale", "immutable", "sensitive", "filterable", "sortable", "description", "example"}
+	entityKeys   = []string{"table", "plural", "id", "timestamps", "soft_delete", "owned", "renamed_from", "fields", "indexes", "relations", "permissions"}
+	fieldKeys    = []string{"type", "required", "unique", "default", "min", "max", "min_length", "max_length", "pattern", "format", "values", "precision", "scale", "immutable", "sensitive", "filterable", "sortable", "description", "example", "renamed_from"}
 	relationKeys = []string{"belongs_to", "many_to_many", "required", "on_delete"}
 	indexKeys    = []string{"fields", "unique"}
 )
@@ -196,6 +196,8 @@ func (d *decoder) entity(k, v *yaml.Node) *rawEntity {
 			e.SoftDelete = d.scalar(ctx, key, k, v)
 		case "owned":
 			e.Owned = d.scalar(ctx, key, k, v)
+		case "renamed_from":
+			e.RenamedFrom = d.scalar(ctx, key, k, v)
 		case "fields":
 			d.entries(v, ctx+" fields", func(k, v *yaml.Node) {
 				e.Fields = append(e.Fields, d.field(k, v))

@@ -123,6 +123,7 @@ func (r *resolver) field(e *Entity, raw *rawField) *Field {
 	r.bounds(ctx, f, opts)
 	r.decimal(ctx, f, opts, raw)
 	r.values(ctx, f, opts, raw)
+	r.fieldRename(ctx, f, opts)
 	if o, ok := opts["default"]; ok {
 		f.Default = r.defaultValue(ctx, f, o.Value)
 	}

@@ -93,7 +93,11 @@ type Entity struct {
 	SoftDelete bool   // deleted_at
 	Owned      bool   // owner_id references users
 	// System is true for the built-in User entity of auth.
-	System      bool
+	System bool
+	// RenamedFrom is the entity's previous name, when the schema renames
+	// it: migrations then rename the table and keep its rows. It matters
+	// only while the previous schema still has that entity.
+	RenamedFrom string
 	Fields      []*Field
 	Relations   []*Relation
 	Indexes     []*Index
@@ -196,7 +200,10 @@ type Field struct {
 	Precision, Scale     int // decimal only; defaults 18 and 2
 	Description          string
 	Example              any
-	Pos                  Pos
+	// RenamedFrom is the field's previous name, when the schema renames it:
+	// migrations then rename the column and keep its values.
+	RenamedFrom string
+	Pos         Pos
 }
 
 // Number is a numeric literal from the schema, kept exact.

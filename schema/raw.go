@@ -36,6 +36,7 @@ type rawAuth struct {
 type rawEntity struct {
 	Name                                             scalar // the key in entities
 	Table, Plural, ID, Timestamps, SoftDelete, Owned scalar
+	RenamedFrom                                      scalar
 	Fields                                           []*rawField
 	Relations                                        []*rawRelation
 	Indexes                                          []*rawIndex

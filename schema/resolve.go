@@ -229,6 +229,7 @@ func (r *resolver) entity(raw *rawEntity) *Entity {
 	e.Timestamps = r.boolean(ctxEntity(e), "timestamps", raw.Timestamps, true)
 	e.SoftDelete = r.boolean(ctxEntity(e), "soft_delete", raw.SoftDelete, false)
 	e.Owned = r.boolean(ctxEntity(e), "owned", raw.Owned, false)
+	r.entityRename(e, raw)
 	if e.Owned && !r.p.Auth.Enabled {
 		r.add(raw.Owned.Pos, "%sowned needs auth: rows are owned by users; add auth: {enabled: true}", prefix(ctxEntity(e)))
 		e.Owned = false

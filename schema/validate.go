@@ -20,6 +20,7 @@ func (r *resolver) validate() {
 	r.checkTables()
 	r.checkRoutes()
 	r.checkRequiredCycles()
+	r.checkRenames()
 }
 
 // checkMemberNames reports fields and relations that share a name or a
