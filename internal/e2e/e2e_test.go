@@ -41,11 +41,17 @@ func TestEndToEnd(t *testing.T) {
 		t.Skip("end-to-end: stops servers with SIGTERM, which Windows does not have")
 	}
 	cases := selectCases(t, findCases(t))
+	dbs := selectDatabases(t)
 	scaffold := buildScaffold(t)
 	// Cases run one after the other: each already keeps every core busy
 	// compiling the generated project.
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) { runCase(t, scaffold, c) })
+	for _, db := range dbs {
+		t.Run(db.name, func(t *testing.T) {
+			serverURL := db.serverURL(t)
+			for _, c := range cases {
+				t.Run(c.name, func(t *testing.T) { runCase(t, scaffold, db, serverURL, c) })
+			}
+		})
 	}
 }
 
@@ -109,30 +115,112 @@ func buildScaffold(t *testing.T) string {
 	return bin
 }
 
-// runCase generates the project, checks it with the Go toolchain, then
-// serves it and drives its API.
-func runCase(t *testing.T, scaffold string, c schemaCase) {
+// runCase generates the project for db, checks it with the Go toolchain,
+// migrates a fresh database up, serves it and drives its API, then migrates
+// it down to nothing and up again.
+func runCase(t *testing.T, scaffold string, db database, serverURL string, c schemaCase) {
 	p, err := schema.Load(c.file)
 	if err != nil {
 		t.Fatalf("loading %s:\n%v", c.file, err)
 	}
 	tmp := t.TempDir()
 	dir := filepath.Join(tmp, c.name)
-	mustRun(t, tmp, scaffold, "new", dir, "--schema", c.file)
+	dbURL := db.caseURL(t, serverURL, c.name, tmp)
+	mustRun(t, tmp, scaffold, "new", dir, "--schema", c.file, "--db", db.name)
 	mustRun(t, dir, "go", "build", "./...")
 	// A vet or test failure does not stop the case: the API is still
-	// driven, so one run shows every problem.
+	// driven, so one run shows every problem. On SQLite the generated tests
+	// use their own default; elsewhere they get the case's database.
 	run(t, dir, "go", "vet", "./...")
-	run(t, dir, "go", "test", "./...")
+	var testEnv []string
+	if db.env != "" {
+		testEnv = []string{"TEST_DATABASE_URL=" + dbURL}
+	}
+	output(t, dir, testEnv, "go", "test", "./...")
 
 	server := filepath.Join(tmp, "server")
 	mustRun(t, dir, "go", "build", "-o", server, "./cmd/server")
-	srv := startServer(t, server, dir, []string{
+	env := []string{
 		"APP_ENV=development",
-		"DATABASE_URL=sqlite:" + filepath.Join(tmp, "app.db"),
-	})
-	driveAPI(t, newClient(srv.url), p)
+		"DATABASE_URL=" + dbURL,
+		// The suite applies the migrations itself, so that "migrate up"
+		// is what is tested rather than the start-up path.
+		"AUTO_MIGRATE=false",
+	}
+	m := &migrator{bin: server, dir: dir, env: env}
+	total := m.up(t)
+
+	srv := startServer(t, server, dir, env)
+	cl := newClient(srv.url)
+	driveAPI(t, cl, p)
+	t.Run("concurrency", func(t *testing.T) { checkConcurrency(t, cl, p) })
 	srv.stop(t)
+
+	m.downToZero(t, total)
+	if again := m.up(t); again != total {
+		t.Errorf("migrate up after migrating down: %d migrations applied, want %d", again, total)
+	}
+}
+
+// migrator runs the migrate commands of a generated server.
+type migrator struct {
+	bin, dir string
+	env      []string
+}
+
+// up applies every migration and returns how many are applied, failing the
+// test if any is left pending.
+func (m *migrator) up(t *testing.T) int {
+	t.Helper()
+	applied, pending := migrationStates(m.run(t, "up"))
+	if applied == 0 || pending != 0 {
+		t.Fatalf("after migrate up: %d migrations applied, %d pending; want all applied", applied, pending)
+	}
+	return applied
+}
+
+// downToZero rolls back one migration at a time until none is applied,
+// which runs every down migration on its own.
+func (m *migrator) downToZero(t *testing.T, applied int) {
+	t.Helper()
+	for want := applied - 1; want >= 0; want-- {
+		got, _ := migrationStates(m.run(t, "down"))
+		if got != want {
+			t.Fatalf("after migrate down: %d migrations applied, want %d", got, want)
+		}
+	}
+	if got, _ := migrationStates(m.run(t, "status")); got != 0 {
+		t.Fatalf("migrate status after migrating down to zero: %d migrations still applied", got)
+	}
+}
+
+// run runs "server migrate CMD" and returns the status table it prints.
+func (m *migrator) run(t *testing.T, cmd string) string {
+	t.Helper()
+	out, ok := output(t, m.dir, m.env, m.bin, "migrate", cmd)
+	if !ok {
+		t.FailNow()
+	}
+	return out
+}
+
+// migrationStates counts the applied and pending rows of a status table:
+// a header line, then one line per migration whose second column is its
+// state.
+func migrationStates(status string) (applied, pending int) {
+	for _, line := range strings.Split(status, "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		switch f[1] {
+		case "applied":
+			applied++
+		case "pending":
+			pending++
+		}
+	}
+	return applied, pending
 }
 
 // mustRun runs a command whose failure leaves nothing else to test.
@@ -147,16 +235,37 @@ func mustRun(t *testing.T, dir string, name string, args ...string) {
 // the command's whole output and returns false.
 func run(t *testing.T, dir string, name string, args ...string) bool {
 	t.Helper()
+	_, ok := output(t, dir, nil, name, args...)
+	return ok
+}
+
+// output is run with env added to the suite's environment, returning the
+// command's standard output too.
+func output(t *testing.T, dir string, env []string, name string, args ...string) (string, bool) {
+	t.Helper()
 	cmd := exec.CommandContext(t.Context(), name, args...)
 	cmd.Dir = dir
+	cmd.Env = commandEnv(env)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout = &stdout
+	cmd.Stderr = &stderr
 	start := time.Now()
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Errorf("%s (in %s): %v\n%s", strings.Join(cmd.Args, " "), dir, err, out)
-		return false
+	if err := cmd.Run(); err != nil {
+		t.Errorf("%s (in %s): %v\n%s%s", strings.Join(cmd.Args, " "), dir, err, stdout.Bytes(), stderr.Bytes())
+		return stdout.String(), false
 	}
 	t.Logf("%s: ok in %v", strings.Join(cmd.Args, " "), time.Since(start).Round(100*time.Millisecond))
-	return true
+	return stdout.String(), true
+}
+
+// commandEnv is the suite's environment without the database settings a
+// developer may have exported, plus env: every command sees only the
+// database the case chose.
+func commandEnv(env []string) []string {
+	out := slices.DeleteFunc(os.Environ(), func(kv string) bool {
+		return strings.HasPrefix(kv, "DATABASE_URL=") || strings.HasPrefix(kv, "TEST_DATABASE_URL=")
+	})
+	return append(out, env...)
 }
 
 // server is a running generated server.
@@ -180,7 +289,7 @@ func startServer(t *testing.T, bin, dir string, env []string) *server {
 	}
 	s.cmd = exec.Command(bin)
 	s.cmd.Dir = dir
-	s.cmd.Env = append(os.Environ(), append(env, "PORT="+port)...)
+	s.cmd.Env = commandEnv(slices.Concat(env, []string{"PORT=" + port}))
 	s.cmd.Stdout = s.out
 	s.cmd.Stderr = s.out
 	if err := s.cmd.Start(); err != nil {
@@ -198,7 +307,7 @@ func startServer(t *testing.T, bin, dir string, env []string) *server {
 			<-s.exited
 		}
 		if t.Failed() {
-			t.Logf("server log:\n%s", s.out.String())
+			t.Logf("server log (the last %d lines):\n%s", logTail, tail(s.out.String(), logTail))
 		}
 	})
 
@@ -238,6 +347,16 @@ func (s *server) stop(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("server still running 30s after SIGTERM")
 	}
+}
+
+// logTail is how many lines of a failed server's log are shown: the
+// concurrency check alone logs thousands of requests.
+const logTail = 200
+
+// tail returns the last n lines of s.
+func tail(s string, n int) string {
+	lines := strings.SplitAfter(strings.TrimSuffix(s, "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "")
 }
 
 func describe(resp *http.Response, err error) string {
