@@ -36,11 +36,22 @@ type job struct {
 
 // Generate renders the project into memory: every template executed, every
 // Go file formatted. It fails with the output path (and line, for format
-// errors) of the first file that cannot be produced.
-func Generate(p *schema.Project) (*FileSet, error) {
+// errors) of the first file that cannot be produced; an overlay template
+// (WithOverlay) that fails is reported as a *TemplateError in its own file.
+// Either way it returns no files.
+func Generate(p *schema.Project, opts ...Option) (*FileSet, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	set, err := loadTemplates()
 	if err != nil {
 		return nil, err
+	}
+	if o.overlay != nil {
+		if set, err = set.withOverlay(o.overlay, o.overlayName); err != nil {
+			return nil, err
+		}
 	}
 	view, err := NewProjectView(p)
 	if err != nil {
@@ -61,7 +72,7 @@ func Generate(p *schema.Project) (*FileSet, error) {
 			defer wg.Done()
 			var buf bytes.Buffer
 			for i := range next {
-				files[i], errs[i] = render(set.tmpl, jobs[i], &buf)
+				files[i], errs[i] = render(set, jobs[i], &buf, o.license)
 			}
 		}()
 	}
@@ -94,6 +105,10 @@ type templateSet struct {
 	tmpl    *template.Template
 	project []string // template names under project/
 	entity  []string // template names under entity/
+	// overlaid holds the names that come from an overlay, whose errors are
+	// the user's and are positioned in overlayName/NAME.
+	overlaid    map[string]bool
+	overlayName string
 }
 
 var (
@@ -165,15 +180,18 @@ func outputPath(name string) (string, Ownership) {
 
 // render executes one job and formats the result. It returns a nil file when
 // the template rendered only white space.
-func render(t *template.Template, j job, buf *bytes.Buffer) (*File, error) {
+func render(ts *templateSet, j job, buf *bytes.Buffer, license string) (*File, error) {
 	buf.Reset()
-	if err := t.ExecuteTemplate(buf, j.template, j.data); err != nil {
+	if err := ts.tmpl.ExecuteTemplate(buf, j.template, j.data); err != nil {
+		if uerr := ts.overlayError(err, "rendering "+j.out); uerr != nil {
+			return nil, uerr
+		}
 		return nil, fmt.Errorf("%s: rendering %s: %w", j.out, j.template, err)
 	}
 	if len(bytes.TrimSpace(buf.Bytes())) == 0 {
 		return nil, nil
 	}
-	content := withHeader(j.out, j.owner, buf.Bytes())
+	content := withLicense(j.out, withHeader(j.out, j.owner, buf.Bytes()), license)
 	if path.Ext(j.out) == ".go" {
 		formatted, err := formatGo(j.out, content)
 		if err != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/scaffold-dev/scaffold/generator"
 	"github.com/scaffold-dev/scaffold/internal/apply"
 	"github.com/scaffold-dev/scaffold/internal/cli/iostreams"
+	"github.com/scaffold-dev/scaffold/internal/config"
 	"github.com/scaffold-dev/scaffold/internal/manifest"
 	"github.com/scaffold-dev/scaffold/schema"
 )
@@ -43,6 +44,10 @@ type NewOptions struct {
 	// returns its combined output. Tests replace both.
 	Generate  func(*schema.Project) (*generator.FileSet, error)
 	GoModTidy func(ctx context.Context, dir string) ([]byte, error)
+
+	// Preferences are the house defaults, rules, template overrides and
+	// license header of .scaffold.yaml and its layers; nil for none.
+	Preferences *config.Config
 }
 
 // NewCmdNew builds scaffold new. runF, when not nil, replaces the run
@@ -51,8 +56,12 @@ func NewCmdNew(f *Factory, runF func(*NewOptions) error) *cobra.Command {
 	opts := &NewOptions{
 		IO:          f.IOStreams,
 		ToolVersion: f.BuildInfo.Version,
-		Generate:    generator.Generate,
 		GoModTidy:   goModTidy,
+	}
+	// The real generator applies the preferences' template overrides and
+	// license header; tests replace Generate altogether.
+	opts.Generate = func(p *schema.Project) (*generator.FileSet, error) {
+		return generator.Generate(p, generatorOptions(opts.Preferences)...)
 	}
 	cmd := &cobra.Command{
 		Use:   "new DIR --schema FILE",
@@ -87,13 +96,21 @@ DIR: generated files are overwritten, and files written once for you to edit
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Dir = args[0]
-			if opts.SchemaFile == "" {
+			if opts.SchemaFile == "" && !opts.IO.IsStdinTTY() {
 				return usageErrorf("%s needs --schema FILE, the schema to generate from", cmd.CommandPath())
 			}
 			if opts.Module != "" {
 				if err := module.CheckImportPath(opts.Module); err != nil {
 					return usageErrorf("invalid value %q for --module: %v", opts.Module, err)
 				}
+			}
+			prefs, err := loadPreferences(cmd, "")
+			if err != nil {
+				return err
+			}
+			opts.Preferences = prefs
+			if opts.SchemaFile == "" {
+				return runNewInteractive(cmd.Context(), opts, runF)
 			}
 			if runF != nil {
 				return runF(opts)
@@ -122,18 +139,25 @@ func runNew(ctx context.Context, opts *NewOptions) error {
 	if err != nil {
 		return fmt.Errorf("read schema: %w", err)
 	}
-	project, err := schema.Parse(opts.SchemaFile, src)
+	overrides := schema.Overrides{Module: opts.Module, Database: opts.Database}
+	if opts.Preferences != nil {
+		overrides = opts.Preferences.Overrides(src, overrides)
+	}
+	project, err := schema.ParseWithOverrides(opts.SchemaFile, src, overrides)
 	if err != nil {
 		return err
 	}
-	if opts.Module != "" {
-		project.Module = opts.Module
-	}
-	if opts.Database != "" {
-		project.Database = opts.Database
+	if opts.Preferences != nil {
+		if err := opts.Preferences.Check(project, src); err != nil {
+			return err
+		}
 	}
 
 	set, err := opts.Generate(project)
+	var overrideErr *generator.TemplateError
+	if errors.As(err, &overrideErr) {
+		return fmt.Errorf("%w\nA template override failed and nothing was written; fix it, or remove it to use the built-in template", err)
+	}
 	if err != nil {
 		return fmt.Errorf("generating the project failed; this is a bug in scaffold, please report it with your schema:\n%w", err)
 	}

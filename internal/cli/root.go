@@ -46,10 +46,17 @@ run; files you are meant to edit are written once and then left alone.`,
 	})
 
 	root.AddCommand(
+		NewCmdInit(f, nil),
 		NewCmdNew(f, nil),
+		NewCmdAdd(f, nil),
+		NewCmdGenerate(f, nil),
 		NewCmdValidate(f, nil),
 		NewCmdVersion(f, nil),
+		NewCmdTemplates(f),
+		NewCmdSchema(f),
+		NewCmdMigrate(f),
 	)
+	addConfigFlag(root)
 	return root
 }
 
