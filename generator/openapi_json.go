@@ -106,14 +106,72 @@ func encodeJSON(buf *bytes.Buffer, v any) error {
 	return nil
 }
 
-// indentJSON renders v as JSON indented by two spaces, ending in a newline.
+// indentJSON renders v as JSON indented by two spaces, ending in a newline,
+// exactly as json.Encoder with SetIndent("", "  ") would. It walks objects
+// and arrays itself: with MarshalJSON on every nested object, encoding/json
+// would validate and re-compact each level's output again at every level
+// above it, a cost that grows with depth times size and dominated
+// generation of large projects.
 func indentJSON(v any) ([]byte, error) {
 	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
+	if err := writeIndented(&buf, v, "\n"); err != nil {
 		return nil, err
 	}
+	buf.WriteByte('\n')
 	return buf.Bytes(), nil
+}
+
+// writeIndented appends v to buf; newline is "\n" followed by the
+// indentation of v's own level.
+func writeIndented(buf *bytes.Buffer, v any, newline string) error {
+	inner := newline + "  "
+	switch v := v.(type) {
+	case *object:
+		if len(v.members) == 0 {
+			buf.WriteString("{}")
+			return nil
+		}
+		buf.WriteByte('{')
+		for i, m := range v.members {
+			if i > 0 {
+				buf.WriteByte(',')
+			}
+			buf.WriteString(inner)
+			if err := encodeJSON(buf, m.key); err != nil {
+				return err
+			}
+			buf.WriteString(": ")
+			if err := writeIndented(buf, m.value, inner); err != nil {
+				return err
+			}
+		}
+		buf.WriteString(newline)
+		buf.WriteByte('}')
+		return nil
+	case []any:
+		if len(v) == 0 {
+			buf.WriteString("[]")
+			return nil
+		}
+		buf.WriteByte('[')
+		for i, e := range v {
+			if i > 0 {
+				buf.WriteByte(',')
+			}
+			buf.WriteString(inner)
+			if err := writeIndented(buf, e, inner); err != nil {
+				return err
+			}
+		}
+		buf.WriteString(newline)
+		buf.WriteByte(']')
+		return nil
+	}
+	// Scalars and other values: compact JSON, then indented to this level
+	// (a no-op for scalars).
+	var compact bytes.Buffer
+	if err := encodeJSON(&compact, v); err != nil {
+		return err
+	}
+	return json.Indent(buf, compact.Bytes(), newline[1:], "  ")
 }
