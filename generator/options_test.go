@@ -118,7 +118,7 @@ func TestLicenseHeader(t *testing.T) {
 		"internal/model/note.go":    goLicense + Header + "\n\npackage model",
 		"cmd/server/main.go":        goLicense + "// Command server", // once files too, no Code generated line
 		"go.mod":                    goLicense + "module example.com/tiny",
-		"migrations/00001_init.sql": "-- Copyright 2026 Acme Corp.\n--\n-- SPDX-License-Identifier: Apache-2.0\n\n-- Code generated",
+		"migrations/00001_init.sql": "-- Copyright 2026 Acme Corp.\n--\n-- SPDX-License-Identifier: Apache-2.0\n\n-- The initial schema",
 		".gitignore":                "# Copyright 2026 Acme Corp.\n#\n",
 		"README.md":                 "<!--\nCopyright 2026 Acme Corp.\n\nSPDX-License-Identifier: Apache-2.0\n-->\n\n#",
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/scaffold-dev/scaffold/generator"
 	"github.com/scaffold-dev/scaffold/internal/apply"
 	"github.com/scaffold-dev/scaffold/internal/cli/iostreams"
+	"github.com/scaffold-dev/scaffold/internal/config"
 	"github.com/scaffold-dev/scaffold/internal/manifest"
 	"github.com/scaffold-dev/scaffold/schema"
 )
@@ -33,6 +34,14 @@ type GenerateOptions struct {
 	DryRun bool   // list what would change, write nothing
 	Diff   bool   // print a unified diff of what would change, write nothing
 	Check  bool   // exit 1 when regenerating would change anything
+
+	// AllowLossy accepts a migration that loses data (a narrower type, a
+	// removed enum value); without it such a schema change is refused.
+	AllowLossy bool
+	// Preferences are the project's preferences (.scaffold.yaml and the
+	// rest): the defaults they give the schema, their convention rules,
+	// template overrides and license header. Nil means none.
+	Preferences *config.Config
 
 	// ToolVersion is recorded in the manifest.
 	ToolVersion string
@@ -71,8 +80,13 @@ func NewCmdGenerate(f *Factory, runF func(*GenerateOptions) error) *cobra.Comman
 	opts := &GenerateOptions{
 		IO:          f.IOStreams,
 		ToolVersion: f.BuildInfo.Version,
-		Generate:    func(p *schema.Project) (*generator.FileSet, error) { return generator.Generate(p) },
 	}
+	opts.Generate = func(p *schema.Project) (*generator.FileSet, error) {
+		return generator.Generate(p, generatorOptions(opts.Preferences)...)
+	}
+	// The migration reads the snapshot before the snapshot is replaced by
+	// the one of this generation.
+	opts.Extra = []ExtraFilesFunc{migrationFiles(&opts.AllowLossy), snapshotFiles}
 	cmd := &cobra.Command{
 		Use:     "generate [--dir DIR]",
 		Aliases: []string{"gen"},
@@ -93,7 +107,17 @@ which discards the edits. Put your code in the files written once instead.
 CI gate that generated code is up to date); none of them writes.
 
 go.mod is yours: when the project needs a module that go.mod lacks (after
-switching databases, say), scaffold prints the go get command to run.`,
+switching databases, say), scaffold prints the go get command to run.
+
+When scaffold.yaml changed since the last generation, generate also writes
+the migration that takes the database there (migrations/NNNNN_<summary>.sql,
+up and down, written once and never edited), derived from the schema
+recorded in .scaffold/schema.yaml; scaffold migrate diff previews it. A
+change that loses data is refused unless --allow-lossy.
+
+Preferences (.scaffold.yaml, see scaffold new --help) apply as they did
+when the project was created: their defaults, rules, template overrides
+and license header.`,
 		Example: `  # Regenerate after editing scaffold.yaml.
   scaffold generate
 
@@ -109,6 +133,11 @@ switching databases, say), scaffold prints the go get command to run.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			prefs, err := loadPreferences(cmd, opts.Dir)
+			if err != nil {
+				return err
+			}
+			opts.Preferences = prefs
 			if runF != nil {
 				return runF(opts)
 			}
@@ -121,6 +150,7 @@ switching databases, say), scaffold prints the go get command to run.`,
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "list what would change and write nothing")
 	fl.BoolVar(&opts.Diff, "diff", false, "print a unified diff of what would change and write nothing")
 	fl.BoolVar(&opts.Check, "check", false, "exit 1 when regenerating would change anything, write nothing")
+	fl.BoolVar(&opts.AllowLossy, "allow-lossy", false, "accept a migration that loses data (see scaffold migrate diff)")
 	_ = cmd.RegisterFlagCompletionFunc("dir", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return nil, cobra.ShellCompDirectiveFilterDirs
 	})
@@ -191,9 +221,18 @@ func planGeneration(ctx context.Context, opts *GenerateOptions) (*generationPlan
 	if err != nil {
 		return nil, fmt.Errorf("read schema: %w", err)
 	}
-	project, err := schema.Parse(schemaPath, src)
+	var overrides schema.Overrides
+	if opts.Preferences != nil {
+		overrides = opts.Preferences.Overrides(src, overrides)
+	}
+	project, err := schema.ParseWithOverrides(schemaPath, src, overrides)
 	if err != nil {
 		return nil, err
+	}
+	if opts.Preferences != nil {
+		if err := opts.Preferences.Check(project, src); err != nil {
+			return nil, err
+		}
 	}
 	prev, err := readManifest(opts.Dir)
 	if err != nil {
@@ -201,6 +240,10 @@ func planGeneration(ctx context.Context, opts *GenerateOptions) (*generationPlan
 	}
 
 	set, err := opts.Generate(project)
+	var overrideErr *generator.TemplateError
+	if errors.As(err, &overrideErr) {
+		return nil, fmt.Errorf("%w\nA template override failed and nothing was written; fix it, or remove it to use the built-in template", err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("generating the project failed; this is a bug in scaffold, please report it with your schema:\n%w", err)
 	}
@@ -536,4 +579,37 @@ func cdPrefix(dir string) string {
 		return ""
 	}
 	return "cd " + shellQuote(dir) + " && "
+}
+
+// migrationFiles contributes the migration of the schema change since the
+// last generation (see MigrationFiles), after refusing a change of
+// database: the migrations on disk are in the old database's dialect, and
+// no migration moves data between databases.
+func migrationFiles(allowLossy *bool) ExtraFilesFunc {
+	next := MigrationFiles(allowLossy)
+	return func(ctx context.Context, g *Generation) ([]*generator.File, error) {
+		prev, err := readSnapshot(g.Dir)
+		if err != nil {
+			return nil, err
+		}
+		if prev != nil && prev.Database != g.Project.Database {
+			return nil, fmt.Errorf(`the database changed from %[1]s to %[2]s since the last generation, but the
+migrations in %[3]s are written for %[1]s, and no migration moves data
+between databases. Nothing was written. Either:
+  - put database: %[1]s back in %[4]s; or
+  - if no %[1]s database needs these migrations any more, start them over
+    for %[2]s: delete the .sql files in %[3]s and %[5]s,
+    then run scaffold generate%[6]s again. It writes a fresh 00001_init.sql
+    for %[2]s, and later schema changes migrate from there`,
+				prev.Database, g.Project.Database, filepath.Join(g.Dir, "migrations")+string(filepath.Separator),
+				filepath.Join(g.Dir, SchemaFileName), filepath.Join(g.Dir, filepath.FromSlash(generator.SnapshotPath)), dirFlag(g.Dir))
+		}
+		return next(ctx, g)
+	}
+}
+
+// snapshotFiles records the schema of this generation, from which the
+// migration of the next schema change is derived.
+func snapshotFiles(_ context.Context, g *Generation) ([]*generator.File, error) {
+	return []*generator.File{generator.Snapshot(g.Schema)}, nil
 }

@@ -9,10 +9,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+	"go.yaml.in/yaml/v3"
 	"golang.org/x/mod/module"
 
 	"github.com/scaffold-dev/scaffold/generator"
@@ -71,8 +73,11 @@ func NewCmdNew(f *Factory, runF func(*NewOptions) error) *cobra.Command {
 The schema is validated first; if it has problems, every one is reported as
 FILE:LINE:COL: message and nothing is written. Otherwise scaffold writes the
 project, copies the schema to DIR/scaffold.yaml, records what it generated in
-DIR/.scaffold/manifest.json, and runs "go mod tidy" in DIR to complete go.mod
-and go.sum.
+DIR/.scaffold/manifest.json and the schema in DIR/.scaffold/schema.yaml (the
+next migration starts from it), and runs "go mod tidy" in DIR to complete
+go.mod and go.sum. A module or database chosen by --module, --db or your
+preferences is written into DIR/scaffold.yaml, so that scaffold generate
+reproduces the same project.
 
 DIR must be empty or absent. With --force, scaffold writes into a non-empty
 DIR: generated files are overwritten, and files written once for you to edit
@@ -147,6 +152,12 @@ func runNew(ctx context.Context, opts *NewOptions) error {
 	if err != nil {
 		return err
 	}
+	// The project's scaffold.yaml states what the flags and preferences
+	// chose, so that scaffold generate, which reads only that file,
+	// reproduces this project.
+	if src, err = pinOverrides(src, overrides); err != nil {
+		return err
+	}
 	if opts.Preferences != nil {
 		if err := opts.Preferences.Check(project, src); err != nil {
 			return err
@@ -161,6 +172,8 @@ func runNew(ctx context.Context, opts *NewOptions) error {
 	if err != nil {
 		return fmt.Errorf("generating the project failed; this is a bug in scaffold, please report it with your schema:\n%w", err)
 	}
+	// The schema of this generation: the next migration starts from it.
+	set.Files = append(set.Files, generator.Snapshot(src))
 	files, err := projectFiles(set, src, opts.ToolVersion)
 	if err != nil {
 		return err
@@ -185,7 +198,7 @@ func runNew(ctx context.Context, opts *NewOptions) error {
 		if ctx.Err() != nil {
 			return err
 		}
-		return fmt.Errorf("%w\nThe project in %s is incomplete. Fix the problem, then run the same command again with --force.", err, opts.Dir)
+		return fmt.Errorf("%w\nThe project in %s is incomplete. Fix the problem, then run the same command again with --force", err, opts.Dir)
 	}
 	warnKeptSchema(opts, plan, src)
 	fmt.Fprintf(opts.IO.Out, "Created %s in %s: %d files written", project.Name, opts.Dir, plan.Count(apply.Create)+plan.Count(apply.Overwrite))
@@ -349,4 +362,78 @@ func databaseNames() []string {
 func databaseChoices() string {
 	names := databaseNames()
 	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// pinOverrides returns the schema src with the module and database of
+// overrides written into it: each replaces the value of its top-level key,
+// or is added after the keys that precede it, so that the rest of the file,
+// comments included, is kept as written.
+func pinOverrides(src []byte, overrides schema.Overrides) ([]byte, error) {
+	var err error
+	if overrides.Module != "" {
+		if src, err = setTopLevel(src, "module", overrides.Module, "name", "version"); err != nil {
+			return nil, err
+		}
+	}
+	if overrides.Database != "" {
+		if src, err = setTopLevel(src, "database", string(overrides.Database), "module", "name", "version"); err != nil {
+			return nil, err
+		}
+	}
+	return src, nil
+}
+
+// setTopLevel sets the top-level key of the YAML document src to the plain
+// scalar value. A key that is missing goes on the line after the first of
+// after that is written, or first in the document.
+func setTopLevel(src []byte, key, value string, after ...string) ([]byte, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("cannot record %s: %s in the schema: it is not a YAML mapping", key, value)
+	}
+	m := doc.Content[0]
+	find := func(k string) *yaml.Node {
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if m.Content[i].Value == k {
+				return m.Content[i+1]
+			}
+		}
+		return nil
+	}
+	lines := strings.SplitAfter(string(src), "\n")
+	if v := find(key); v != nil {
+		if v.Kind != yaml.ScalarNode || v.Line < 1 || v.Line > len(lines) {
+			return nil, fmt.Errorf("cannot record %s: %s in the schema: its %s is not a single-line value; write it by hand", key, value, key)
+		}
+		line := lines[v.Line-1]
+		rest := line[min(v.Column-1, len(line)):]
+		tail := "\n"
+		if !strings.HasSuffix(line, "\n") {
+			tail = ""
+		}
+		if v.LineComment != "" {
+			if i := strings.LastIndex(rest, v.LineComment); i >= 0 {
+				j := len(strings.TrimRight(rest[:i], " \t"))
+				tail = rest[j:]
+			}
+		}
+		lines[v.Line-1] = line[:min(v.Column-1, len(line))] + value + tail
+		return []byte(strings.Join(lines, "")), nil
+	}
+	at := 0 // insert before this line index
+	for _, k := range after {
+		if v := find(k); v != nil && v.Kind == yaml.ScalarNode {
+			at = v.Line
+			break
+		}
+	}
+	if at == 0 {
+		at = m.Content[0].Line - 1
+	}
+	at = min(max(at, 0), len(lines))
+	if at > 0 && !strings.HasSuffix(lines[at-1], "\n") {
+		lines[at-1] += "\n"
+	}
+	out := slices.Concat(lines[:at], []string{key + ": " + value + "\n"}, lines[at:])
+	return []byte(strings.Join(out, "")), nil
 }

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -39,14 +40,16 @@ func readTree(t *testing.T, root string) map[string]string {
 }
 
 // projectTree is what scaffold new writes for set generated from the schema
-// source src: the files, scaffold.yaml and the manifest.
+// source src: the files, the schema snapshot, scaffold.yaml and the
+// manifest.
 func projectTree(t *testing.T, set *generator.FileSet, src string) map[string]string {
 	t.Helper()
 	out := map[string]string{SchemaFileName: src}
-	for _, f := range set.Files {
+	files := append(slices.Clone(set.Files), generator.Snapshot([]byte(src)))
+	for _, f := range files {
 		out[f.Path] = string(f.Content)
 	}
-	m, err := manifest.New(testBuildInfo.Version, []byte(src), set.Files).Marshal()
+	m, err := manifest.New(testBuildInfo.Version, []byte(src), files).Marshal()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +126,7 @@ func TestNewWritesProject(t *testing.T) {
 	t.Chdir(dir)
 	var n newRun
 	r := n.run(t, "out", "--schema", "tiny.yaml")
-	wantOut := "Created tiny in out: 5 files written.\n\nNext steps:\n  cd out\n  go run ./cmd/server\n"
+	wantOut := "Created tiny in out: 6 files written.\n\nNext steps:\n  cd out\n  go run ./cmd/server\n"
 	if r.code != ExitOK || r.stdout != wantOut || r.stderr != "Running go mod tidy in out...\n" {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s\nwant stdout:\n%s", r.code, r.stdout, r.stderr, wantOut)
 	}
@@ -137,8 +140,9 @@ func TestNewWritesProject(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.Tool != "v1.2.3" || m.Schema != manifest.Hash([]byte(validSchema)) || len(m.Files) != 1 || m.Files[0].Path != "internal/app/app.go" {
-		t.Errorf("manifest = %+v; want tool, schema hash and only the generated file", m)
+	if m.Tool != "v1.2.3" || m.Schema != manifest.Hash([]byte(validSchema)) || len(m.Files) != 2 ||
+		m.Files[0].Path != generator.SnapshotPath || m.Files[1].Path != "internal/app/app.go" {
+		t.Errorf("manifest = %+v; want tool, schema hash and only the generated files", m)
 	}
 }
 
@@ -162,6 +166,72 @@ func TestNewOverrides(t *testing.T) {
 	}
 	if n.generated.Module != "example.org/other" || n.generated.Database != schema.Postgres {
 		t.Errorf("with flags: module %q, database %q; want the flags'", n.generated.Module, n.generated.Database)
+	}
+	// The project's scaffold.yaml and snapshot record what the flags chose,
+	// so that scaffold generate reproduces the same project.
+	want := strings.Replace(validSchema, "module: example.com/tiny\n", "module: example.org/other\ndatabase: postgres\n", 1)
+	for _, name := range []string{SchemaFileName, generator.SnapshotPath} {
+		data, err := os.ReadFile(filepath.Join("out2", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := schema.Parse(name, data)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if p.Module != "example.org/other" || p.Database != schema.Postgres {
+			t.Errorf("%s: module %q, database %q; want the flags'", name, p.Module, p.Database)
+		}
+		if name == SchemaFileName && string(data) != want {
+			t.Errorf("%s =\n%s\nwant the schema with the flags' values:\n%s", name, data, want)
+		}
+	}
+}
+
+func TestPinOverrides(t *testing.T) {
+	tests := []struct {
+		name, src string
+		overrides schema.Overrides
+		want      string
+	}{
+		{
+			name:      "replaces values, keeps comments and quoting elsewhere",
+			src:       "# Shop.\nversion: 1\nname: shop\nmodule: \"example.com/shop\"  # the Go module\ndatabase: sqlite\nentities: {}\n",
+			overrides: schema.Overrides{Module: "example.org/x", Database: schema.MySQL},
+			want:      "# Shop.\nversion: 1\nname: shop\nmodule: example.org/x  # the Go module\ndatabase: mysql\nentities: {}\n",
+		},
+		{
+			name:      "adds missing keys after the ones before them",
+			src:       "version: 1\nname: shop\n\nentities: {}\n",
+			overrides: schema.Overrides{Module: "example.org/x", Database: schema.Postgres},
+			want:      "version: 1\nname: shop\nmodule: example.org/x\ndatabase: postgres\n\nentities: {}\n",
+		},
+		{
+			name:      "no overrides, no change",
+			src:       "version: 1\nname: shop # comment\n",
+			overrides: schema.Overrides{},
+			want:      "version: 1\nname: shop # comment\n",
+		},
+		{
+			name:      "last line without newline",
+			src:       "version: 1\nname: shop\ndatabase: sqlite",
+			overrides: schema.Overrides{Database: schema.Postgres},
+			want:      "version: 1\nname: shop\ndatabase: postgres",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := pinOverrides([]byte(tt.src), tt.overrides)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != tt.want {
+				t.Errorf("got\n%s\nwant\n%s", got, tt.want)
+			}
+		})
+	}
+	if _, err := pinOverrides([]byte("- a list\n"), schema.Overrides{Database: schema.MySQL}); err == nil {
+		t.Error("a schema that is not a mapping: no error")
 	}
 }
 
@@ -274,12 +344,14 @@ func TestNewDryRunWritesNothing(t *testing.T) {
 	var n newRun
 	r := n.run(t, "out", "--schema", "tiny.yaml", "--dry-run")
 	manifestSize := len(projectTree(t, fakeSet(), validSchema)[manifest.Path])
+	snapshotSize := len(generator.Snapshot([]byte(validSchema)).Content)
 	wantOut := fmt.Sprintf(`create  once       README.md                %d bytes
 create  once       go.mod                   %d bytes
 create  generated  internal/app/app.go      %d bytes
+create  generated  .scaffold/schema.yaml    %d bytes
 create  once       scaffold.yaml            %d bytes
 create  generated  .scaffold/manifest.json  %d bytes
-`, len("# tiny\n"), len("module example.com/tiny\n"), len("package app\n"), len(validSchema), manifestSize)
+`, len("# tiny\n"), len("module example.com/tiny\n"), len("package app\n"), snapshotSize, len(validSchema), manifestSize)
 	wantErr := "Dry run: nothing was written. Run again without --dry-run to write these files.\n"
 	if r.code != ExitOK || r.stdout != wantOut || r.stderr != wantErr {
 		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s\nwant stdout:\n%s", r.code, r.stdout, r.stderr, wantOut)
@@ -356,7 +428,9 @@ func TestNewEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := projectTree(t, set, validSchema)
+	// scaffold.yaml records the flags' values.
+	pinned := strings.Replace(validSchema, "module: example.com/tiny\n", "module: example.org/other\ndatabase: sqlite\n", 1)
+	want := projectTree(t, set, pinned)
 	if _, ok := want["go.mod"]; !ok {
 		t.Fatal("the generator wrote no go.mod")
 	}
