@@ -3,6 +3,8 @@ package generator
 import (
 	"bytes"
 	"encoding/json"
+	"strconv"
+	"unicode/utf8"
 )
 
 // object is a JSON object that keeps its members in insertion order, so
@@ -137,8 +139,10 @@ func writeIndented(buf *bytes.Buffer, v any, newline string) error {
 				buf.WriteByte(',')
 			}
 			buf.WriteString(inner)
-			if err := encodeJSON(buf, m.key); err != nil {
-				return err
+			if !writePlainScalar(buf, m.key) {
+				if err := encodeJSON(buf, m.key); err != nil {
+					return err
+				}
 			}
 			buf.WriteString(": ")
 			if err := writeIndented(buf, m.value, inner); err != nil {
@@ -167,11 +171,50 @@ func writeIndented(buf *bytes.Buffer, v any, newline string) error {
 		buf.WriteByte(']')
 		return nil
 	}
-	// Scalars and other values: compact JSON, then indented to this level
-	// (a no-op for scalars).
+	if writePlainScalar(buf, v) {
+		return nil
+	}
+	// Other values: compact JSON, then indented to this level (a no-op for
+	// scalars).
 	var compact bytes.Buffer
 	if err := encodeJSON(&compact, v); err != nil {
 		return err
 	}
 	return json.Indent(buf, compact.Bytes(), newline[1:], "  ")
+}
+
+// writePlainScalar writes the scalars that make up almost all of the
+// document (strings that need no escaping, booleans, integers) directly,
+// reporting false for anything else so that encoding/json handles it. The
+// bytes are those encoding/json would write.
+func writePlainScalar(buf *bytes.Buffer, v any) bool {
+	switch v := v.(type) {
+	case string:
+		if !plainString(v) {
+			return false
+		}
+		buf.WriteByte('"')
+		buf.WriteString(v)
+		buf.WriteByte('"')
+	case bool:
+		buf.WriteString(strconv.FormatBool(v))
+	case int:
+		buf.WriteString(strconv.Itoa(v))
+	case int64:
+		buf.WriteString(strconv.FormatInt(v, 10))
+	default:
+		return false
+	}
+	return true
+}
+
+// plainString reports whether s is valid UTF-8 with nothing JSON escapes:
+// no quote, backslash, control character or line/paragraph separator.
+func plainString(s string) bool {
+	for _, r := range s {
+		if r < 0x20 || r == '"' || r == '\\' || r == utf8.RuneError || r == '\u2028' || r == '\u2029' {
+			return false
+		}
+	}
+	return true
 }
