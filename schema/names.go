@@ -3,6 +3,7 @@ package schema
 import (
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/scaffold-dev/scaffold/internal/naming"
 )
@@ -67,7 +68,7 @@ func (r *resolver) checkEntityName(s scalar, explicitPlural bool) bool {
 		single := naming.Pascal(naming.Singular(naming.Snake(s.Value)))
 		r.add(s.Pos, "entity %q: name must be singular, such as %q (if %q is singular, set plural: explicitly)", s.Value, single, s.Value)
 	default:
-		return true
+		return r.checkEntityFile(s)
 	}
 	return false
 }
@@ -80,3 +81,45 @@ func isPluralName(name string) bool {
 }
 
 func quote(s string) string { return strconv.Quote(s) }
+
+// listParams are the query parameters every list endpoint reads itself. A
+// field with one of these names could never be filtered: ?total=3 asks for
+// the count, not for rows whose total is 3. Relations need no check: their
+// filter is their column <name>_id.
+var listParams = []string{"limit", "offset", "sort", "total"}
+
+// sharedFiles maps the snake_case entity names whose generated files would
+// overwrite a file the package shares between all entities to that file.
+// Each entity writes <name>.go and <name>_test.go in internal/api and
+// internal/model, <name>_hooks.go in internal/api and <name>.go in
+// internal/store (templates/entity); the shared files are those of
+// templates/project in the same packages. TestSharedFilesMatchTemplates
+// keeps this list in step with the templates.
+var sharedFiles = map[string]string{
+	"api":     "internal/api/api.go",
+	"errors":  "internal/api/errors.go",
+	"helpers": "internal/api/helpers_test.go",
+	"hooks":   "internal/api/hooks.go",
+	"routes":  "internal/api/routes.go",
+	"decode":  "internal/model/decode.go",
+	"doc":     "internal/model/doc.go",
+	"queries": "internal/store/queries.go",
+	"store":   "internal/store/store.go",
+}
+
+// checkEntityFile reports an entity whose generated files cannot be written
+// under its snake_case name: one that would overwrite a shared file of its
+// package, or one ending in _test, whose <name>.go the Go tool would take
+// for a test file and leave out of the build.
+func (r *resolver) checkEntityFile(s scalar) bool {
+	file := naming.Snake(s.Value)
+	if shared, ok := sharedFiles[file]; ok {
+		r.add(s.Pos, "entity %q: its generated files would overwrite the shared file %s; choose another name", s.Value, shared)
+		return false
+	}
+	if strings.HasSuffix(file, "_test") {
+		r.add(s.Pos, "entity %q: its generated file %s.go would be taken for a Go test file; choose a name that does not end in Test", s.Value, file)
+		return false
+	}
+	return true
+}

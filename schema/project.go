@@ -65,6 +65,7 @@ type API struct {
 
 // Auth holds the authentication settings.
 type Auth struct {
+	Pos          Pos // of the auth key; zero when the section is absent
 	Enabled      bool
 	Roles        []string // always contains "admin"
 	DefaultRole  string

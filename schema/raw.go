@@ -52,16 +52,6 @@ type rawField struct {
 	Options []rawOption
 }
 
-// option returns the named option, or nil.
-func (f *rawField) option(key string) *rawOption {
-	for i := range f.Options {
-		if f.Options[i].Key == key {
-			return &f.Options[i]
-		}
-	}
-	return nil
-}
-
 // rawOption is one key of a field's mapping. Its value is kept as a node
 // because a default, example or values list may be any YAML value.
 type rawOption struct {

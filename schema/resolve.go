@@ -159,6 +159,7 @@ func (r *resolver) auth(raw *rawAuth) {
 	if raw == nil {
 		return
 	}
+	a.Pos = raw.Pos
 	// A present auth section means auth is wanted unless it says otherwise.
 	a.Enabled = r.boolean("auth", "enabled", raw.Enabled, true)
 	if !a.Enabled {

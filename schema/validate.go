@@ -39,6 +39,9 @@ func (r *resolver) checkMemberNames(e *Entity) {
 		taken[name] = use{what, at}
 	}
 	for _, f := range e.Fields {
+		if slices.Contains(listParams, f.Name) {
+			r.add(f.Pos, "%s: field %q clashes with the list parameter ?%s, so it could never be filtered; rename the field", ctxEntity(e), f.Name, f.Name)
+		}
 		claim(f.Name, fmt.Sprintf("field %q", f.Name), f.Pos)
 	}
 	for _, rel := range e.Relations {

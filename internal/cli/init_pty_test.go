@@ -96,17 +96,13 @@ func runInTerminal(t *testing.T, args []string, steps []step, interruptAt string
 	return code, out.String()
 }
 
-// initSession answers every question of scaffold init: a project with auth,
+// initSession answers every question of scaffold init: a project with
 // two entities, constraints of several types and a relation.
 var initSession = []step{
 	{"Project name", "shop"},
 	{"Go module path", "example.com/shop"},
 	{"Database", enter},
-	{"Add user accounts", "y"},
-	{"Roles, separated by commas", enter},
-	{"Role of users who register themselves", enter},
 	{"Entity name", "Category"},
-	{"Does each Category belong", "n"},
 	{"Field of Category", "name"},
 	{"Type of name", "string"},
 	{"Is name required?", "y"},
@@ -118,10 +114,8 @@ var initSession = []step{
 	{"Default value", enter},
 	{"Field of Category", enter},
 	{"Add a relation from Category", "n"},
-	{"Choose who may", "n"},
 	{"Add another entity?", "y"},
 	{"Entity name", "Product"},
-	{"Does each Product belong", "y"},
 	{"Field of Product", "price"},
 	{"Type of price", "decimal"},
 	{"Is price required?", "y"},
@@ -145,12 +139,6 @@ var initSession = []step{
 	{"Is category required?", "y"},
 	{"When a Category is deleted", "cascade"},
 	{"Add a relation from Product", "n"},
-	{"Choose who may", "y"},
-	{"Who may list Product?", enter},
-	{"Who may read Product?", enter},
-	{"Who may create Product?", enter},
-	{"Who may update Product?", enter},
-	{"Who may delete Product?", enter},
 	{"Add another entity?", "n"},
 	{"scaffold.yaml?", "y"},
 }
@@ -175,12 +163,10 @@ func TestInitInTerminal(t *testing.T) {
 	src, _ := os.ReadFile(file)
 	for _, want := range []string{
 		"database: sqlite",
-		"roles: [admin, user]",
 		"name: {type: string, required: true, unique: true, max_length: 80}",
 		"price: {type: decimal, required: true, min: 0}",
 		"status: {type: enum, default: draft, values: [draft, active]}",
 		"category: {belongs_to: Category, required: true, on_delete: cascade}",
-		"delete: [authenticated]",
 	} {
 		if !strings.Contains(string(src), want) {
 			t.Errorf("scaffold.yaml lacks %q:\n%s", want, src)

@@ -71,14 +71,7 @@ func TestDeployFiles(t *testing.T) {
 			t.Skipf("%s is not installed; install it with: %s", tool.name, tool.install)
 		}
 	}
-	// No testdata schema enables authentication, so one more schema checks
-	// the JWT_SECRET wiring. Its code is built by the end-to-end suite's
-	// own cases, not here.
-	authCase, err := filepath.Abs(filepath.Join("testdata", "deploy", "auth.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cases := append(selectCases(t, findCases(t)), schemaCase{name: "deploy-auth", file: authCase})
+	cases := selectCases(t, findCases(t))
 	for _, c := range cases {
 		data, err := os.ReadFile(c.file)
 		if err != nil {
@@ -101,7 +94,7 @@ func TestDeployFiles(t *testing.T) {
 				t.Run("makefile", func(t *testing.T) { checkMakefile(t, dir) })
 				// Building is the slow part and the same for every
 				// database: once per schema is enough.
-				if db == schema.SQLite && c.name != "deploy-auth" {
+				if db == schema.SQLite {
 					t.Run("build stage", func(t *testing.T) { runBuildStage(t, dir) })
 				}
 			})
