@@ -31,16 +31,12 @@ func planMySQL(from, to *DDLView, ren *renames, defaults columnDefaults, strict,
 	}
 	for _, t := range added {
 		p.change("add_"+unquote(t.Name), "create table %s", unquote(t.Name))
-		bare := withoutIndexes(t)
-		bare.ForeignKeys = nil
-		sql, err := renderPartial("ddl/create-table", bare)
+		sql, indexes, err := createAddedTable(t)
 		if err != nil {
 			return nil, err
 		}
 		creates = append(creates, sql)
-		for _, ix := range t.Indexes {
-			addConstraints = append(addConstraints, createIndex(ix))
-		}
+		addConstraints = append(addConstraints, indexes...)
 		for _, fk := range foreignKeysOf(to, t) {
 			addFKs = append(addFKs, "ALTER TABLE "+t.Name+" ADD CONSTRAINT "+fk.Name+" "+pgForeignKey(fk)+";")
 		}
@@ -121,17 +117,6 @@ func planMySQL(from, to *DDLView, ren *renames, defaults columnDefaults, strict,
 	}
 	p.statements = slices.Concat(dropFKs, dropConstraints, dropTables, renames, columns, creates, addConstraints, addFKs)
 	return p, nil
-}
-
-// foreignKeysOf returns the foreign keys of t, declared in it or deferred.
-func foreignKeysOf(d *DDLView, t *TableDDL) []*ForeignKeyDDL {
-	out := slices.Clone(t.ForeignKeys)
-	for _, fk := range d.Deferred {
-		if fk.Table == t.Name {
-			out = append(out, fk)
-		}
-	}
-	return out
 }
 
 // autoIndexed reports whether MySQL made an index for a foreign key on col:

@@ -26,51 +26,22 @@ func planPostgres(from, to *DDLView, ren *renames, defaults columnDefaults, stri
 		dropFKs, dropConstraints, dropTables, renames, columns []string
 		creates, addConstraints, addFKs                        []string
 	)
-	fks := func(t *TableDDL) map[string]string {
-		out := map[string]string{}
-		for _, fk := range t.ForeignKeys {
-			out[fk.Name] = pgForeignKey(fk)
-		}
-		for _, fk := range from.Deferred {
-			if fk.Table == t.Name {
-				out[fk.Name] = pgForeignKey(fk)
-			}
-		}
-		return out
-	}
-	toFKs := func(t *TableDDL) map[string]string {
-		out := map[string]string{}
-		for _, fk := range t.ForeignKeys {
-			out[fk.Name] = pgForeignKey(fk)
-		}
-		for _, fk := range to.Deferred {
-			if fk.Table == t.Name {
-				out[fk.Name] = pgForeignKey(fk)
-			}
-		}
-		return out
-	}
-
 	for _, t := range dropped {
 		p.change("drop_"+unquote(t.Name), "drop table %s", unquote(t.Name))
-		for _, name := range sortedKeys(fks(t)) {
+		for _, name := range sortedKeys(pgForeignKeys(from, t)) {
 			dropFKs = append(dropFKs, "ALTER TABLE "+t.Name+" DROP CONSTRAINT "+name+";")
 		}
 		dropTables = append(dropTables, "DROP TABLE "+t.Name+";")
 	}
 	for _, t := range added {
 		p.change("add_"+unquote(t.Name), "create table %s", unquote(t.Name))
-		bare := withoutIndexes(t)
-		bare.ForeignKeys = nil
-		sql, err := renderPartial("ddl/create-table", bare)
+		sql, indexes, err := createAddedTable(t)
 		if err != nil {
 			return nil, err
 		}
 		creates = append(creates, sql)
-		for _, ix := range t.Indexes {
-			addConstraints = append(addConstraints, createIndex(ix))
-		}
-		want := toFKs(t)
+		addConstraints = append(addConstraints, indexes...)
+		want := pgForeignKeys(to, t)
 		for _, name := range sortedKeys(want) {
 			addFKs = append(addFKs, "ALTER TABLE "+t.Name+" ADD CONSTRAINT "+name+" "+want[name]+";")
 		}
@@ -96,7 +67,7 @@ func planPostgres(from, to *DDLView, ren *renames, defaults columnDefaults, stri
 			}
 		}
 		// Foreign keys.
-		have, want := fks(pr.from), toFKs(pr.to)
+		have, want := pgForeignKeys(from, pr.from), pgForeignKeys(to, pr.to)
 		for _, name := range sortedKeys(have) {
 			if want[name] != have[name] || pr.from.Name != pr.to.Name {
 				dropFKs = append(dropFKs, "ALTER TABLE "+pr.from.Name+" DROP CONSTRAINT "+name+";")
@@ -366,6 +337,16 @@ func isSubset(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// pgForeignKeys maps the name of every foreign key of t in d, deferred ones
+// included, to its declaration.
+func pgForeignKeys(d *DDLView, t *TableDDL) map[string]string {
+	out := map[string]string{}
+	for _, fk := range foreignKeysOf(d, t) {
+		out[fk.Name] = pgForeignKey(fk)
+	}
+	return out
 }
 
 func sortedKeys(m map[string]string) []string {
