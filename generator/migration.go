@@ -423,3 +423,23 @@ func createAddedTable(t *TableDDL) (create string, indexes []string, err error) 
 	}
 	return create, indexes, nil
 }
+
+// addColumn adds column c, declared as def, to a table that may hold rows,
+// for the dialects that alter tables in place. An optional column or one
+// with a default is simply added. A required one without a default is
+// refused in the up (strict) direction, since nothing could fill the
+// existing rows; in the down direction the rows get the zero value of its
+// type, which is then dropped as a default.
+func addColumn(alter func(format string, args ...any), ref *refusal, at, def string, c *ColumnDDL, foreignKey, strict bool, zero func(*ColumnDDL) string) {
+	switch {
+	case !c.NotNull || c.Default != "":
+		alter("ADD COLUMN %s", def)
+	case strict && foreignKey:
+		ref.problems = append(ref.problems, at+": a new required relation has no value for the existing rows; add it as optional, fill it, then make it required")
+	case strict:
+		ref.problems = append(ref.problems, at+": a new required field needs a default to fill the existing rows; add default:, or add it as optional, fill it, then make it required")
+	default:
+		alter("ADD COLUMN %s DEFAULT %s", def, zero(c))
+		alter("ALTER COLUMN %s DROP DEFAULT", c.Name)
+	}
+}

@@ -169,18 +169,7 @@ func alterColumnsMySQL(p *migrationPlan, ref *refusal, pr *pairing, slug string,
 		old, existed := pr.columns[c.Name]
 		if !existed {
 			p.change(slug, "%s: add column %s", table, unquote(c.Name))
-			switch {
-			case !c.NotNull || c.Default != "":
-				alter("ADD COLUMN %s", def)
-			case strict && isForeignKey(pr.to, c.Name):
-				ref.problems = append(ref.problems, at+": a new required relation has no value for the existing rows; add it as optional, fill it, then make it required")
-			case strict:
-				ref.problems = append(ref.problems, at+": a new required field needs a default to fill the existing rows; add default:, or add it as optional, fill it, then make it required")
-			default:
-				// The down direction: fill the rows with the zero value.
-				alter("ADD COLUMN %s DEFAULT %s", def, mysqlZero(c))
-				alter("ALTER COLUMN %s DROP DEFAULT", c.Name)
-			}
+			addColumn(alter, ref, at, def, c, isForeignKey(pr.to, c.Name), strict, mysqlZero)
 			continue
 		}
 		oc := prev[old]

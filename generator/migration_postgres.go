@@ -165,18 +165,7 @@ func alterColumnsPostgres(p *migrationPlan, ref *refusal, t *pgTable, slug strin
 			if err != nil {
 				return nil, nil, err
 			}
-			switch {
-			case !c.NotNull || c.Default != "":
-				alter("ADD COLUMN %s", def)
-			case strict && isForeignKey(t.to, c.Name):
-				ref.problems = append(ref.problems, at+": a new required relation has no value for the existing rows; add it as optional, fill it, then make it required")
-			case strict:
-				ref.problems = append(ref.problems, at+": a new required field needs a default to fill the existing rows; add default:, or add it as optional, fill it, then make it required")
-			default:
-				// The down direction: fill the rows with the zero value.
-				alter("ADD COLUMN %s DEFAULT %s", def, pgZero(c))
-				alter("ALTER COLUMN %s DROP DEFAULT", c.Name)
-			}
+			addColumn(alter, ref, at, def, c, isForeignKey(t.to, c.Name), strict, pgZero)
 			continue
 		}
 		oc := t.prev[old]
