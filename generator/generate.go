@@ -35,18 +35,11 @@ type job struct {
 }
 
 // Generate renders the project into memory: every template executed, every
-// Go file formatted. A schema using a part this version cannot generate yet
-// (schema.CheckSupported) is refused with that positioned schema.ErrorList
-// before anything is rendered. Otherwise it fails with the output path (and line, for format
+// Go file formatted. It fails with the output path (and line, for format
 // errors) of the first file that cannot be produced; an overlay template
 // (WithOverlay) that fails is reported as a *TemplateError in its own file.
 // Either way it returns no files.
 func Generate(p *schema.Project, opts ...Option) (*FileSet, error) {
-	// A valid schema may still use a part this version cannot generate;
-	// refuse it before rendering so that no caller writes a broken project.
-	if err := schema.CheckSupported(p); err != nil {
-		return nil, err
-	}
 	var o options
 	for _, opt := range opts {
 		opt(&o)

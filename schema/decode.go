@@ -17,7 +17,8 @@ import (
 var (
 	projectKeys  = []string{"version", "name", "module", "database", "id", "api", "auth", "entities"}
 	apiKeys      = []string{"base_path", "page_size", "max_page_size"}
-	authKeys     = []string{"enabled", "roles", "default_role", "registration", "access_ttl", "refresh_ttl"}
+	authKeys     = []string{"enabled", "roles", "default_role", "registration", "access_ttl", "refresh_ttl", "password_min_length", "oidc"}
+	oidcKeys     = []string{"issuer", "audience", "jwks_url", "role_claim", "email_claim"}
 	entityKeys   = []string{"table", "plural", "id", "timestamps", "soft_delete", "owned", "renamed_from", "fields", "indexes", "relations", "permissions"}
 	fieldKeys    = []string{"type", "required", "unique", "default", "min", "max", "min_length", "max_length", "pattern", "format", "values", "precision", "scale", "immutable", "sensitive", "filterable", "sortable", "description", "example", "renamed_from"}
 	relationKeys = []string{"belongs_to", "many_to_many", "required", "on_delete"}
@@ -174,9 +175,33 @@ func (d *decoder) auth(k, v *yaml.Node) *rawAuth {
 			a.AccessTTL = d.scalar("auth", key, k, v)
 		case "refresh_ttl":
 			a.RefreshTTL = d.scalar("auth", key, k, v)
+		case "password_min_length":
+			a.PasswordMinLength = d.scalar("auth", key, k, v)
+		case "oidc":
+			a.OIDC = d.oidc(k, v)
 		}
 	})
 	return a
+}
+
+func (d *decoder) oidc(k, v *yaml.Node) *rawOIDC {
+	o := &rawOIDC{Pos: pos(k)}
+	d.mapping(v, "auth.oidc", oidcKeys, func(key string, k, v *yaml.Node) {
+		s := d.scalar("auth.oidc", key, k, v)
+		switch key {
+		case "issuer":
+			o.Issuer = s
+		case "audience":
+			o.Audience = s
+		case "jwks_url":
+			o.JWKSURL = s
+		case "role_claim":
+			o.RoleClaim = s
+		case "email_claim":
+			o.EmailClaim = s
+		}
+	})
+	return o
 }
 
 func (d *decoder) entity(k, v *yaml.Node) *rawEntity {

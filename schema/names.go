@@ -96,15 +96,17 @@ var listParams = []string{"limit", "offset", "sort", "total"}
 // templates/project in the same packages. TestSharedFilesMatchTemplates
 // keeps this list in step with the templates.
 var sharedFiles = map[string]string{
-	"api":     "internal/api/api.go",
-	"errors":  "internal/api/errors.go",
-	"helpers": "internal/api/helpers_test.go",
-	"hooks":   "internal/api/hooks.go",
-	"routes":  "internal/api/routes.go",
-	"decode":  "internal/model/decode.go",
-	"doc":     "internal/model/doc.go",
-	"queries": "internal/store/queries.go",
-	"store":   "internal/store/store.go",
+	"api":       "internal/api/api.go",
+	"auth":      "internal/api/auth.go",
+	"auth_fuzz": "internal/api/auth_fuzz_test.go",
+	"errors":    "internal/api/errors.go",
+	"helpers":   "internal/api/helpers_test.go",
+	"hooks":     "internal/api/hooks.go",
+	"routes":    "internal/api/routes.go",
+	"decode":    "internal/model/decode.go",
+	"doc":       "internal/model/doc.go",
+	"queries":   "internal/store/queries.go",
+	"store":     "internal/store/store.go",
 }
 
 // checkEntityFile reports an entity whose generated files cannot be written

@@ -72,6 +72,25 @@ type Auth struct {
 	Registration bool
 	AccessTTL    time.Duration
 	RefreshTTL   time.Duration
+	// PasswordMinLength is the fewest characters a password may have
+	// (default 12, at least 8).
+	PasswordMinLength int
+	// OIDC, when set, makes the API accept the tokens of an external
+	// identity provider besides its own.
+	OIDC *OIDC
+}
+
+// OIDC describes an external identity provider (Firebase Auth, Auth0,
+// Cognito, Keycloak, Google...) whose RS256 or ES256 tokens the API accepts.
+type OIDC struct {
+	Pos      Pos
+	Issuer   string // must equal the token's iss
+	Audience string // must be one of the token's aud
+	JWKSURL  string // where the provider publishes its signing keys
+	// RoleClaim is the dotted path of the claim holding the caller's role
+	// or roles (default "role"); EmailClaim that of the email (default "email").
+	RoleClaim  string
+	EmailClaim string
 }
 
 // Entity returns the entity with the given name, or nil.

@@ -29,8 +29,15 @@ type rawAPI struct {
 type rawAuth struct {
 	Pos                                                       Pos // of the auth key
 	Enabled, DefaultRole, Registration, AccessTTL, RefreshTTL scalar
+	PasswordMinLength                                         scalar
 	Roles                                                     []scalar
 	RolesSet                                                  bool
+	OIDC                                                      *rawOIDC // nil when absent
+}
+
+type rawOIDC struct {
+	Pos                                              Pos // of the oidc key
+	Issuer, Audience, JWKSURL, RoleClaim, EmailClaim scalar
 }
 
 type rawEntity struct {

@@ -3,6 +3,8 @@ package schema
 import (
 	"errors"
 	"fmt"
+	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -18,11 +20,16 @@ const (
 	defaultMaxPageSize = 100
 	defaultAccessTTL   = 15 * time.Minute
 	defaultRefreshTTL  = 720 * time.Hour
-	defaultMaxLength   = 255
-	defaultPrecision   = 18
-	defaultScale       = 2
-	adminRole          = "admin"
-	userEntity         = "User"
+
+	// Passwords: OWASP's minimum of 8 is the floor; 12 is the default.
+	defaultPasswordMinLength = 12
+	minPasswordMinLength     = 8
+	maxPasswordLength        = 256 // the generated code refuses longer passwords
+	defaultMaxLength         = 255
+	defaultPrecision         = 18
+	defaultScale             = 2
+	adminRole                = "admin"
+	userEntity               = "User"
 )
 
 // resolver builds the resolved Project from the raw file, applying every
@@ -202,6 +209,13 @@ func (r *resolver) auth(raw *rawAuth) {
 	a.Registration = r.boolean("auth", "registration", raw.Registration, true)
 	a.AccessTTL = r.duration("auth", "access_ttl", raw.AccessTTL, defaultAccessTTL)
 	a.RefreshTTL = r.duration("auth", "refresh_ttl", raw.RefreshTTL, defaultRefreshTTL)
+	a.PasswordMinLength = r.integer("auth", "password_min_length", raw.PasswordMinLength, defaultPasswordMinLength)
+	if a.PasswordMinLength < minPasswordMinLength || a.PasswordMinLength > maxPasswordLength {
+		r.add(raw.PasswordMinLength.Pos, "auth: password_min_length must be from %d to %d, not %d", minPasswordMinLength, maxPasswordLength, a.PasswordMinLength)
+	}
+	if raw.OIDC != nil {
+		a.OIDC = r.oidc(raw.OIDC)
+	}
 	defaultRoleBroken := raw.DefaultRole.Set && a.DefaultRole != raw.DefaultRole.Value
 	if a.Registration && a.DefaultRole == adminRole && !defaultRoleBroken {
 		at := raw.DefaultRole.Pos
@@ -210,6 +224,72 @@ func (r *resolver) auth(raw *rawAuth) {
 		}
 		r.add(at, "auth: self-registration would make every new user an admin; add a role such as user to roles, or set registration: false")
 	}
+}
+
+// oidc resolves the external identity provider settings: issuer, audience
+// and jwks_url are required, the URLs must be absolute https URLs (http is
+// accepted for localhost, for tests and local identity providers).
+func (r *resolver) oidc(raw *rawOIDC) *OIDC {
+	const ctx = "auth.oidc"
+	o := &OIDC{Pos: raw.Pos, RoleClaim: "role", EmailClaim: "email"}
+	required := func(key string, s scalar) string {
+		v, ok := r.str(ctx, key, s)
+		if !s.Set {
+			r.add(raw.Pos, "auth.oidc: %q is required", key)
+		} else if ok && strings.TrimSpace(v) == "" {
+			r.add(s.Pos, "auth.oidc: %q must not be empty", key)
+		}
+		return v
+	}
+	o.Issuer = required("issuer", raw.Issuer)
+	o.Audience = required("audience", raw.Audience)
+	o.JWKSURL = required("jwks_url", raw.JWKSURL)
+	for _, u := range []struct {
+		key string
+		s   scalar
+		v   string
+	}{{"issuer", raw.Issuer, o.Issuer}, {"jwks_url", raw.JWKSURL, o.JWKSURL}} {
+		if u.v != "" {
+			if problem := checkProviderURL(u.v); problem != "" {
+				r.add(u.s.Pos, "auth.oidc: %q %s", u.key, problem)
+			}
+		}
+	}
+	for _, c := range []struct {
+		key string
+		s   scalar
+		dst *string
+	}{{"role_claim", raw.RoleClaim, &o.RoleClaim}, {"email_claim", raw.EmailClaim, &o.EmailClaim}} {
+		if v, ok := r.str(ctx, c.key, c.s); ok {
+			if !claimPath.MatchString(v) {
+				r.add(c.s.Pos, "auth.oidc: %q must be a claim name or a dotted path such as realm_access.roles, not %q", c.key, v)
+				continue
+			}
+			*c.dst = v
+		}
+	}
+	return o
+}
+
+// claimPath matches a claim name or a dotted path of names; names may hold
+// the characters providers use in namespaced claims (https://acme.com/roles
+// is one name to Auth0, so "/" and ":" are allowed).
+var claimPath = regexp.MustCompile(`^[A-Za-z0-9_:/\-]+(\.[A-Za-z0-9_:/\-]+)*$`)
+
+// checkProviderURL explains why s is not a usable identity provider URL, or
+// returns "".
+func checkProviderURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || u.User != nil {
+		return "must be an absolute URL such as https://idp.example.com/"
+	}
+	switch {
+	case u.Scheme == "https":
+	case u.Scheme == "http" && (u.Hostname() == "localhost" || u.Hostname() == "127.0.0.1" || u.Hostname() == "::1"):
+	default:
+		return "must use https (http only for localhost)"
+	}
+	return ""
 }
 
 func (r *resolver) entity(raw *rawEntity) *Entity {

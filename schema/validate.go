@@ -194,6 +194,8 @@ func (r *resolver) resolvePermissions(e *Entity) {
 				r.add(w.Pos, "%s: %s: unknown role %q (roles: %s; or public, authenticated, owner)%s", ctx, action, word, strings.Join(auth.Roles, ", "), didYouMean(word, words))
 			case word == PermOwner && !e.Owned:
 				r.add(w.Pos, "%s: %s: owner needs the entity to be owned; add owned: true", ctx, action)
+			case word == PermPublic && action == ActionCreate && e.Owned:
+				r.add(w.Pos, "%s: create: public cannot create owned rows, which record the user who created them; use authenticated", ctx)
 			default:
 				who = append(who, word)
 			}

@@ -84,7 +84,7 @@ func runInit(opts *InitOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := wizard.Run(p, wizard.Options{File: opts.File, Name: projectNameFor(opts.File), Out: opts.IO.ErrOut, NoAuth: !authGenerated})
+	res, err := wizard.Run(p, wizard.Options{File: opts.File, Name: projectNameFor(opts.File), Out: opts.IO.ErrOut})
 	if err != nil {
 		return err
 	}
@@ -169,7 +169,6 @@ func runNewInteractive(ctx context.Context, opts *NewOptions, runF func(*NewOpti
 		return &UsageError{Err: err}
 	}
 	res, err := wizard.Run(p, wizard.Options{
-		NoAuth:   !authGenerated,
 		File:     SchemaFileName,
 		Name:     filepath.Base(filepath.Clean(opts.Dir)),
 		Module:   opts.Module,
@@ -203,8 +202,3 @@ func runNewInteractive(ctx context.Context, opts *NewOptions, runF func(*NewOpti
 		filepath.Join(opts.Dir, SchemaFileName), shellQuote(opts.Dir), shellQuote(filepath.Join(opts.Dir, SchemaFileName)))
 	return nil
 }
-
-// authGenerated says whether this version of scaffold generates
-// authentication. It does not yet (schema.CheckSupported refuses auth), and
-// every schema the questions produce must generate, so they leave auth out.
-const authGenerated = false

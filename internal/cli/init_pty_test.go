@@ -102,6 +102,7 @@ var initSession = []step{
 	{"Project name", "shop"},
 	{"Go module path", "example.com/shop"},
 	{"Database", enter},
+	{"Add user accounts with login", "n"},
 	{"Entity name", "Category"},
 	{"Field of Category", "name"},
 	{"Type of name", "string"},

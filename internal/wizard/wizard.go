@@ -34,9 +34,6 @@ type Options struct {
 	Name, Module, Database string
 	// Out receives the summary shown before the final confirmation.
 	Out io.Writer
-	// NoAuth leaves out the questions about user accounts, roles and
-	// permissions, for callers that must not produce a schema with auth.
-	NoAuth bool
 }
 
 // Result is the schema a session built.
@@ -123,9 +120,6 @@ func (w *wizard) project() error {
 	w.draft.Database, err = w.p.Select("Database:", names(schema.Databases), db)
 	if err != nil {
 		return err
-	}
-	if w.opts.NoAuth {
-		return nil
 	}
 	auth, err := w.p.Confirm("Add user accounts with login (auth)?", false)
 	if err != nil || !auth {
