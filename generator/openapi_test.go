@@ -2,6 +2,7 @@ package generator
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -219,7 +220,7 @@ entities:
       list: [public]
 `)
 	checkJSON(t, at(t, doc, "components", "securitySchemes", "bearerAuth"),
-		`{"type":"http","scheme":"bearer","bearerFormat":"JWT","description":"An access token from POST /api/v1/auth/login."}`)
+		`{"type":"http","scheme":"bearer","bearerFormat":"JWT","description":"An access token from POST /api/v1/auth/login or /auth/refresh, sent as Authorization: Bearer <token>."}`)
 	checkJSON(t, at(t, doc, "security"), `[{"bearerAuth":[]}]`)
 	checkJSON(t, at(t, doc, "paths", "/api/v1/notes", "get", "security"), `[]`)
 	post := at(t, doc, "paths", "/api/v1/notes", "post").(map[string]any)
@@ -228,6 +229,175 @@ entities:
 	}
 	if _, ok := at(t, post, "responses").(map[string]any)["401"]; !ok {
 		t.Error("a protected operation has no 401 response")
+	}
+}
+
+const openAPIAuthSchema = `version: 1
+name: secured
+auth:
+  enabled: true
+  roles: [admin, editor, user]
+  default_role: user
+  access_ttl: 10m
+  refresh_ttl: 48h
+  password_min_length: 14
+entities:
+  User:
+    fields:
+      nickname: {type: string, required: true, max_length: 30}
+      bio: text
+    permissions:
+      read: [authenticated]
+      update: [authenticated]
+  Note:
+    owned: true
+    fields:
+      body: text
+    permissions:
+      list: [owner, editor]
+      read: [authenticated]
+      create: [authenticated]
+      update: [owner]
+      delete: [editor]
+`
+
+func TestOpenAPIAuthRoutes(t *testing.T) {
+	_, doc := openAPIDoc(t, openAPIAuthSchema)
+	paths := at(t, doc, "paths").(map[string]any)
+	for path, method := range map[string]string{
+		"/api/v1/auth/register": "post", "/api/v1/auth/login": "post", "/api/v1/auth/refresh": "post",
+		"/api/v1/auth/logout": "post", "/api/v1/auth/me": "get",
+	} {
+		item, ok := paths[path].(map[string]any)
+		if !ok || len(item) != 1 || item[method] == nil {
+			t.Errorf("%s: want only %s, got %v", path, method, item)
+		}
+	}
+	// Operations reached without a token say so; /auth/me needs one.
+	for _, path := range []string{"register", "login", "refresh", "logout"} {
+		checkJSON(t, at(t, doc, "paths", "/api/v1/auth/"+path, "post", "security"), `[]`)
+	}
+	checkJSON(t, at(t, doc, "paths", "/api/v1/auth/me", "get", "security"), `[{"bearerAuth":[]}]`)
+	codes := func(path, method string) []string {
+		var out []string
+		for code := range at(t, doc, "paths", path, method, "responses").(map[string]any) {
+			out = append(out, code)
+		}
+		slices.Sort(out)
+		return out
+	}
+	for _, c := range []struct {
+		path, method string
+		want         []string
+	}{
+		{"/api/v1/auth/register", "post", []string{"201", "400", "409", "413", "415", "429", "500"}},
+		{"/api/v1/auth/login", "post", []string{"200", "400", "401", "413", "415", "429", "500"}},
+		{"/api/v1/auth/refresh", "post", []string{"200", "400", "401", "413", "415", "429", "500"}},
+		{"/api/v1/auth/logout", "post", []string{"204", "400", "413", "415", "500"}},
+		{"/api/v1/auth/me", "get", []string{"200", "401", "500"}},
+		// Every token holder may read, and owners act on their own rows
+		// only (404 for the others): no 403.
+		{"/api/v1/notes/{id}", "get", []string{"200", "400", "401", "404", "500"}},
+		{"/api/v1/notes/{id}", "put", []string{"200", "400", "401", "404", "409", "413", "415", "500"}},
+		{"/api/v1/notes/{id}", "delete", []string{"204", "400", "401", "403", "404", "409", "500"}},
+		{"/api/v1/users", "post", []string{"201", "400", "401", "403", "409", "413", "415", "500"}},
+		{"/api/v1/users/{id}", "get", []string{"200", "400", "401", "404", "500"}},
+		// Only admins set roles, whoever may update users.
+		{"/api/v1/users/{id}", "patch", []string{"200", "400", "401", "403", "404", "409", "413", "415", "500"}},
+	} {
+		if got := codes(c.path, c.method); !slices.Equal(got, c.want) {
+			t.Errorf("%s %s answers %v, want %v", c.method, c.path, got, c.want)
+		}
+	}
+	checkJSON(t, at(t, doc, "paths", "/api/v1/auth/login", "post", "responses", "401", "description"),
+		`"The email or password is wrong; the answer does not say which."`)
+	checkJSON(t, at(t, doc, "components", "responses", "TooManyRequests", "headers"),
+		`{"Retry-After":{"description":"The seconds to wait before retrying.","required":true,"schema":{"type":"integer","minimum":0}}}`)
+	if got := at(t, doc, "paths", "/api/v1/notes/{id}", "put", "description").(string); !strings.Contains(got, "gets 404 for a row it did not create") {
+		t.Errorf("PUT /notes/{id} does not explain the 404 of other owners' rows: %q", got)
+	}
+	if got := at(t, doc, "paths", "/api/v1/notes", "get", "description").(string); !strings.Contains(got, "sees only the rows it created") {
+		t.Errorf("GET /notes does not explain that owners see their own rows: %q", got)
+	}
+	if got := at(t, doc, "paths", "/api/v1/notes/{id}", "delete", "description").(string); strings.Contains(got, "owner") {
+		t.Errorf("DELETE /notes/{id}, not granted to owners, mentions them: %q", got)
+	}
+
+	schemas := at(t, doc, "components", "schemas").(map[string]any)
+	password := `{"type":"string","minLength":14,"maxLength":256,"writeOnly":true,"description":%q}`
+	register := schemas["RegisterRequest"].(map[string]any)
+	if got := toStrings(register["required"]); !slices.Equal(got, []string{"email", "password", "nickname"}) {
+		t.Errorf("RegisterRequest.required = %v", got)
+	}
+	regProps := register["properties"].(map[string]any)
+	if _, ok := regProps["role"]; ok {
+		t.Error("RegisterRequest lets the caller choose a role")
+	}
+	checkJSON(t, regProps["email"], `{"type":"string","maxLength":255,"format":"email","description":"Unique."}`)
+	checkJSON(t, regProps["password"], fmt.Sprintf(password, "The password to log in with. From 14 to 256 characters. Write-only: never returned."))
+	checkJSON(t, schemas["TokenPair"], `{"type":"object","description":"The tokens of a login or refresh.",
+		"required":["access_token","refresh_token","token_type","expires_in"],
+		"properties":{
+			"access_token":{"type":"string","description":"A JWT to send as Authorization: Bearer <token> until it expires."},
+			"refresh_token":{"type":"string","description":"An opaque token for one call of POST /api/v1/auth/refresh, valid for 2 days unless the server is configured otherwise."},
+			"token_type":{"type":"string","enum":["Bearer"]},
+			"expires_in":{"type":"integer","minimum":1,"examples":[600],"description":"The seconds until the access token expires."}},
+		"additionalProperties":false}`)
+	checkJSON(t, at(t, schemas, "LoginRequest", "required"), `["email","password"]`)
+	checkJSON(t, at(t, schemas, "RefreshRequest", "required"), `["refresh_token"]`)
+
+	// The User: its password is write-only, required on create only, and
+	// neither it nor its hash is ever in a response.
+	for name, props := range at(t, schemas, "User", "properties").(map[string]any) {
+		if strings.Contains(name, "password") {
+			t.Errorf("the User response schema has %s: %v", name, props)
+		}
+	}
+	if got := toStrings(at(t, schemas, "UserCreate", "required")); !slices.Equal(got, []string{"email", "password", "role", "nickname"}) {
+		t.Errorf("UserCreate.required = %v", got)
+	}
+	checkJSON(t, at(t, schemas, "UserCreate", "properties", "password"),
+		fmt.Sprintf(password, "The user's password, stored as an argon2id hash. From 14 to 256 characters. Write-only: never returned."))
+	for _, name := range []string{"UserReplace", "UserPatch"} {
+		if req, ok := schemas[name].(map[string]any)["required"]; ok && slices.Contains(toStrings(req), "password") {
+			t.Errorf("%s requires a password", name)
+		}
+		checkJSON(t, at(t, schemas, name, "properties", "password"),
+			fmt.Sprintf(password, "A new password for the user; left out, the password stays. From 14 to 256 characters. Write-only: never returned."))
+	}
+	if _, ok := at(t, doc, "components", "securitySchemes").(map[string]any)["oidc"]; ok {
+		t.Error("an OpenID Connect scheme without auth.oidc")
+	}
+}
+
+func TestOpenAPIOIDC(t *testing.T) {
+	_, doc := openAPIDoc(t, `version: 1
+name: federated
+auth:
+  enabled: true
+  registration: false
+  oidc:
+    issuer: https://tenant.eu.auth0.com/
+    audience: https://api.example.com
+    jwks_url: https://tenant.eu.auth0.com/.well-known/jwks.json
+    role_claim: roles
+entities:
+  Note:
+    fields:
+      body: text
+`)
+	if _, ok := at(t, doc, "paths").(map[string]any)["/api/v1/auth/register"]; ok {
+		t.Error("POST /auth/register is documented with registration: false")
+	}
+	both := `[{"bearerAuth":[]},{"oidc":[]}]`
+	checkJSON(t, at(t, doc, "security"), both)
+	checkJSON(t, at(t, doc, "paths", "/api/v1/auth/me", "get", "security"), both)
+	// OpenID Connect Discovery drops the issuer's terminating slash.
+	checkJSON(t, at(t, doc, "components", "securitySchemes", "oidc"), `{"type":"openIdConnect",
+		"openIdConnectUrl":"https://tenant.eu.auth0.com/.well-known/openid-configuration",
+		"description":"An ID or access token of https://tenant.eu.auth0.com/, sent as Authorization: Bearer <token>. Its aud must hold https://api.example.com; the caller's role comes from its roles claim."}`)
+	if got := at(t, doc, "components", "securitySchemes", "bearerAuth", "description").(string); !strings.Contains(got, "https://tenant.eu.auth0.com/") {
+		t.Errorf("the bearer scheme does not mention the identity provider: %q", got)
 	}
 }
 

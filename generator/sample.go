@@ -72,6 +72,16 @@ func SampleObject(e *schema.Entity, n int) map[string]any {
 	return obj
 }
 
+// SamplePassword is the n-th sample password of a user: distinct per n and
+// at least minLength characters long.
+func SamplePassword(minLength, n int) string {
+	p := fmt.Sprintf("sample-password-%02d", n)
+	if len(p) < minLength {
+		p += strings.Repeat("x", minLength-len(p))
+	}
+	return p
+}
+
 // InvalidSample is a value that breaks one rule of a field, with the error
 // message the generated backend answers with for it.
 type InvalidSample struct {

@@ -19,6 +19,7 @@ type ProjectView struct {
 	PageSize    int
 	MaxPageSize int
 	AuthEnabled bool
+	Auth        *AuthView // nil when auth is off
 	Versions    Versions
 	Entities    []*EntityView
 }
@@ -205,6 +206,9 @@ func NewProjectView(p *schema.Project) (*ProjectView, error) {
 	}
 	for _, e := range p.Entities {
 		v.Entities = append(v.Entities, newEntityView(v, e))
+	}
+	if p.Auth.Enabled {
+		v.Auth = newAuthView(p, v)
 	}
 	for _, e := range v.Entities {
 		if err := e.link(); err != nil {

@@ -95,7 +95,7 @@ func (p *ProjectView) HasManyToMany() bool {
 
 // sampleCount is how many distinct sample bodies the generated tests hold
 // per entity.
-const sampleCount = 8
+const sampleCount = 12
 
 // TestSamples are request bodies for creating rows of the entity in the
 // generated tests: the entity's own fields (see SampleObject), as Go string
@@ -111,6 +111,9 @@ func (e *EntityView) TestSamples() []string {
 				b.WriteByte(',')
 			}
 			b.WriteString(strconv.Quote(f.Name) + ":" + mustJSON(SampleValue(f.Schema, n)))
+		}
+		if e.Schema.System {
+			b.WriteString(`,"password":` + mustJSON(SamplePassword(e.Project.Auth.PasswordMinLength, n)))
 		}
 		b.WriteByte('}')
 		out[n] = strconv.Quote(b.String())
@@ -192,6 +195,9 @@ func (e *EntityView) SensitiveNames() string {
 			names = append(names, strconv.Quote(f.Name))
 		}
 	}
+	if e.Schema.System {
+		names = append(names, strconv.Quote("password"))
+	}
 	return "[]string{" + strings.Join(names, ", ") + "}"
 }
 
@@ -233,4 +239,29 @@ func (e *EntityView) MissingID() string {
 		return "0190a1b2-c3d4-7e5f-8a6b-ffffffffffff"
 	}
 	return "999999999"
+}
+
+// Rule is the Go literal of the api package's rule for one action of the
+// entity's permissions, e.g. rule{owner: true, roles: []string{"staff"}}.
+// Admins need no mention: the rule always lets them through.
+func (e *EntityView) Rule(action string) string {
+	var parts []string
+	var roles []string
+	for _, who := range e.Schema.Permissions[schema.Action(action)] {
+		switch who {
+		case schema.PermPublic:
+			parts = append(parts, "public: true")
+		case schema.PermAuthenticated:
+			parts = append(parts, "authenticated: true")
+		case schema.PermOwner:
+			parts = append(parts, "owner: true")
+		case "admin":
+		default:
+			roles = append(roles, strconv.Quote(who))
+		}
+	}
+	if len(roles) > 0 {
+		parts = append(parts, "roles: []string{"+strings.Join(roles, ", ")+"}")
+	}
+	return "rule{" + strings.Join(parts, ", ") + "}"
 }

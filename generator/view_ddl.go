@@ -120,6 +120,9 @@ func (p *ProjectView) DDL() (*DDLView, error) {
 			d.Tables = append(d.Tables, joinTable(m))
 		}
 	}
+	if p.Auth != nil {
+		d.Tables = append(d.Tables, refreshTokenTable(p.Auth.User))
+	}
 	for _, t := range d.Tables {
 		t.DB = d.Database
 		for _, c := range t.Columns {
@@ -202,6 +205,12 @@ func entityTable(e *EntityView) (*TableDDL, error) {
 		// The password hash of the built-in User entity is managed by the
 		// auth code and is no field of the schema.
 		t.Columns = append(t.Columns, &ColumnDDL{Name: quoteIdent("password_hash"), Type: string(schema.String), Length: 255, NotNull: true})
+		if e.Project.Auth != nil && e.Project.Auth.OIDC != nil {
+			// Users of the external identity provider are found by issuer
+			// and subject; local users have none.
+			t.Columns = append(t.Columns, &ColumnDDL{Name: quoteIdent(externalIDColumn), Type: string(schema.String), Length: 255})
+			t.Uniques = append(t.Uniques, index(e.Table, true, externalIDColumn))
+		}
 	}
 	var fkColumns []string
 	addFK := func(column string, target *EntityView, onDelete string, notNull bool) {
@@ -295,6 +304,42 @@ func joinTable(m *ManyToManyView) *TableDDL {
 	// own index, which MySQL creates itself with the foreign key.
 	if m.Entity.Project.Database != string(schema.MySQL) {
 		t.Indexes = append(t.Indexes, index(m.JoinTable, false, m.TargetColumn))
+	}
+	return t
+}
+
+// externalIDColumn holds "issuer|subject" of users signed in through the
+// external identity provider of auth.oidc.
+const externalIDColumn = "external_id"
+
+// refreshTokenTable is the table of auth's refresh tokens. Tokens are kept
+// as SHA-256 hashes, never in the clear; a family is the chain of tokens
+// rotated from one login, revoked together when a used token comes back.
+func refreshTokenTable(users *EntityView) *TableDDL {
+	const table = "refresh_tokens"
+	t := &TableDDL{
+		Name: quoteIdent(table),
+		Columns: []*ColumnDDL{
+			{Name: quoteIdent("token_hash"), Type: string(schema.String), Length: 64, NotNull: true},
+			{Name: quoteIdent("family"), Type: string(schema.String), Length: 64, NotNull: true},
+			{Name: quoteIdent("user_id"), Type: keyType(users), NotNull: true},
+			{Name: quoteIdent("expires_at"), Type: string(schema.Time), NotNull: true},
+			{Name: quoteIdent("used_at"), Type: string(schema.Time)},
+			{Name: quoteIdent("created_at"), Type: string(schema.Time), NotNull: true},
+		},
+		PrimaryKey: []string{quoteIdent("token_hash")},
+		ForeignKeys: []*ForeignKeyDDL{{
+			Name:     quoteIdent(constraintName("fk", table, "user_id")),
+			Table:    quoteIdent(table),
+			Column:   quoteIdent("user_id"),
+			RefTable: quoteIdent(users.Table),
+			OnDelete: "CASCADE", // a deleted user's sessions end with them
+		}},
+		Indexes: []*IndexDDL{index(table, false, "family")},
+	}
+	// MySQL indexes the foreign key column itself.
+	if users.Project.Database != string(schema.MySQL) {
+		t.Indexes = append(t.Indexes, index(table, false, "user_id"))
 	}
 	return t
 }

@@ -102,7 +102,22 @@ func (e *EntityView) WritableColumns() []StoreColumn {
 	for _, b := range e.BelongsTo {
 		cols = append(cols, StoreColumn{Name: b.Column, Quoted: QuoteIdent(b.Column), Field: b.GoName, Nullable: b.Nullable})
 	}
+	if e.Schema.System {
+		cols = append(cols, StoreColumn{Name: "password_hash", Quoted: QuoteIdent("password_hash"), Field: "PasswordHash"})
+		if e.Project.Auth != nil && e.Project.Auth.OIDC != nil {
+			cols = append(cols, StoreColumn{Name: externalIDColumn, Quoted: QuoteIdent(externalIDColumn), Field: "ExternalID", Nullable: true})
+		}
+	}
 	return cols
+}
+
+// ownerColumns is the owner_id column of an owned entity: written on
+// create, never on update.
+func (e *EntityView) ownerColumns() []StoreColumn {
+	if e.Owner() == nil {
+		return nil
+	}
+	return []StoreColumn{{Name: "owner_id", Quoted: QuoteIdent("owner_id"), Field: "OwnerID"}}
 }
 
 func (e *EntityView) timestampColumns() []StoreColumn {
@@ -122,6 +137,7 @@ func (e *EntityView) idColumn() StoreColumn {
 // SelectColumns are the columns read back into the struct, in scan order.
 func (e *EntityView) SelectColumns() []StoreColumn {
 	cols := append([]StoreColumn{e.idColumn()}, e.WritableColumns()...)
+	cols = append(cols, e.ownerColumns()...)
 	return append(cols, e.timestampColumns()...)
 }
 
@@ -133,6 +149,7 @@ func (e *EntityView) InsertColumns() []StoreColumn {
 		cols = append(cols, e.idColumn())
 	}
 	cols = append(cols, e.WritableColumns()...)
+	cols = append(cols, e.ownerColumns()...)
 	return append(cols, e.timestampColumns()...)
 }
 
@@ -508,4 +525,52 @@ func (p *ProjectView) UniqueConstraints() []UniqueConstraint {
 		}
 	}
 	return out
+}
+
+// OwnerAnd is the condition limiting a statement to one owner's rows, bound
+// to the n-th parameter and prefixed by AND.
+func (e *EntityView) OwnerAnd(n int) string {
+	return ` AND "owner_id" = ` + e.placeholder(n)
+}
+
+// UpdateOwnerAnd is OwnerAnd for the UPDATE statement, whose owner comes
+// after the set values, the key and the version.
+func (e *EntityView) UpdateOwnerAnd() string {
+	n := len(e.UpdateColumns()) + 2
+	if e.Timestamps {
+		n++
+	}
+	return e.OwnerAnd(n)
+}
+
+// DeleteOwnerAnd is OwnerAnd for the DELETE statement (an UPDATE setting
+// deleted_at, with soft delete).
+func (e *EntityView) DeleteOwnerAnd() string {
+	if e.SoftDelete {
+		return e.OwnerAnd(3)
+	}
+	return e.OwnerAnd(2)
+}
+
+// StoreUsesInsertReturning reports whether some entity reads the key of a
+// new row with INSERT ... RETURNING, so the store package needs
+// insertReturning.
+func (p *ProjectView) StoreUsesInsertReturning() bool {
+	for _, e := range p.Entities {
+		if e.InsertReturning() {
+			return true
+		}
+	}
+	return false
+}
+
+// StoreUsesOwners reports whether some entity is owned, so the store
+// package needs ownerCond.
+func (p *ProjectView) StoreUsesOwners() bool {
+	for _, e := range p.Entities {
+		if e.Owner() != nil {
+			return true
+		}
+	}
+	return false
 }

@@ -34,6 +34,8 @@ type client struct {
 	http *http.Client
 	// reported keeps a missing header from being reported on every request.
 	reported map[string]bool
+	// token, when not empty, is sent as the bearer token of every request.
+	token string
 }
 
 func newClient(base string) *client {
@@ -70,6 +72,9 @@ func (c *client) do(t *testing.T, method, path string, body any) *response {
 	}
 	if r != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
@@ -172,6 +177,9 @@ func (f *fixtures) create(t *testing.T, e *generator.EntityView) map[string]any 
 	t.Helper()
 	f.n[e.Name]++
 	body := generator.SampleObject(e.Schema, f.n[e.Name])
+	if e.Schema.System {
+		body["password"] = generator.SamplePassword(f.view.Auth.PasswordMinLength, f.n[e.Name])
+	}
 	for _, b := range e.BelongsTo {
 		if !b.Schema.Required {
 			continue

@@ -147,11 +147,18 @@ func runCase(t *testing.T, scaffold string, db database, serverURL string, c sch
 		// is what is tested rather than the start-up path.
 		"AUTO_MIGRATE=false",
 	}
+	env = append(env, authEnv(p)...)
 	m := &migrator{bin: server, dir: dir, env: env}
 	total := m.up(t)
+	if p.Auth.Enabled {
+		createUser(t, server, dir, env, adminEmail, "admin", adminPassword)
+	}
 
 	srv := startServer(t, server, dir, env)
 	cl := newClient(srv.url)
+	if p.Auth.Enabled {
+		cl.token, _ = signIn(t, cl, p.API.BasePath, adminEmail, adminPassword)
+	}
 	driveAPI(t, cl, p)
 	t.Run("concurrency", func(t *testing.T) { checkConcurrency(t, cl, p) })
 	srv.stop(t)

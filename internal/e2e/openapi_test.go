@@ -92,10 +92,19 @@ func runContract(t *testing.T, scaffold, codegen string, c schemaCase) {
 
 	server := filepath.Join(tmp, "server")
 	mustRunWith(t, dir, nil, "go", "build", "-o", server, "./cmd/server")
-	srv := startServer(t, server, dir, []string{
+	env := append([]string{
 		"APP_ENV=development",
 		"DATABASE_URL=sqlite:" + filepath.Join(tmp, "app.db"),
-	})
+	}, authEnv(p)...)
+	if p.Auth.Enabled {
+		// The driver signs in as this admin, whose users row needs the
+		// migrated database before the server starts.
+		if _, ok := output(t, dir, env, server, "migrate", "up"); !ok {
+			t.FailNow()
+		}
+		createUser(t, server, dir, env, adminEmail, "admin", adminPassword)
+	}
+	srv := startServer(t, server, dir, env)
 	proxy := httptest.NewServer(v.proxy(t, srv.url))
 	defer proxy.Close()
 
@@ -395,6 +404,24 @@ func writeDriver(t *testing.T, dir, codegen string, doc []byte, view *generator.
 // driverView is the data of the driver template.
 type driverView struct {
 	Entities []driverEntity
+	Auth     *driverAuth // nil without auth
+}
+
+// driverAuth is what the driver needs to sign in and to call the auth
+// operations. Strings are Go string literals.
+type driverAuth struct {
+	AdminEmail, AdminPassword string // the admin the test creates
+	Registration              bool   // authRegister exists
+	DefaultRole               string // the role of a registered user
+	// Register is a registration body, RegisterShort the same with a
+	// password below the minimum length (JSON, as Go string literals).
+	Register, RegisterShort         string
+	RegisteredEmail, RegisteredPass string
+	// The user the driver creates through POST /users, as created: it has
+	// a role other than admin.
+	UserEmail, UserPassword string
+	// The statuses of GET /users for an anonymous caller and for that user.
+	ListUsersAnonymous, ListUsersAsUser int
 }
 
 type driverEntity struct {
@@ -445,6 +472,9 @@ func newDriverView(t *testing.T, pv *generator.ProjectView) driverView {
 			t.Fatalf("required relations form a cycle among %d entities", len(remaining))
 		}
 	}
+	if pv.Auth != nil {
+		out.Auth = newDriverAuth(t, pv)
+	}
 	// A child created later references the row; a soft-deleted child keeps
 	// that reference.
 	position := map[string]int{}
@@ -462,16 +492,63 @@ func newDriverView(t *testing.T, pv *generator.ProjectView) driverView {
 	return out
 }
 
+// jsonLiteral is v as JSON, in a Go string literal.
+func jsonLiteral(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("%q", b)
+}
+
+// userRole is the role of the user the driver creates through /users: the
+// last role that is not admin, so that its token is refused somewhere.
+func userRole(a *generator.AuthView) string {
+	for _, r := range slices.Backward(a.Roles) {
+		if r != "admin" {
+			return r
+		}
+	}
+	return "admin"
+}
+
+// registeredEmail is the email of the user the driver registers; the
+// samples of the User entity's email are different.
+const registeredEmail = "registered@contract.example.com"
+
+func newDriverAuth(t *testing.T, pv *generator.ProjectView) *driverAuth {
+	a := pv.Auth
+	user := generator.SampleObject(a.User.Schema, 0)
+	role := userRole(a)
+	da := &driverAuth{
+		AdminEmail:         fmt.Sprintf("%q", adminEmail),
+		AdminPassword:      fmt.Sprintf("%q", adminPassword),
+		Registration:       a.Registration,
+		DefaultRole:        fmt.Sprintf("%q", a.DefaultRole),
+		UserEmail:          fmt.Sprintf("%q", user["email"]),
+		UserPassword:       fmt.Sprintf("%q", generator.SamplePassword(a.PasswordMinLength, 0)),
+		ListUsersAnonymous: a.User.ExpectedStatus(generator.Actor{Name: "anonymous"}, "list"),
+		ListUsersAsUser:    a.User.ExpectedStatus(generator.Actor{Name: role, Role: role}, "list"),
+	}
+	// Registration takes the declared fields of User, not its role.
+	register := generator.SampleObject(a.User.Schema, 3)
+	delete(register, "role")
+	register["email"] = registeredEmail
+	register["password"] = generator.SamplePassword(a.PasswordMinLength, 3)
+	da.Register = jsonLiteral(t, register)
+	da.RegisteredEmail = fmt.Sprintf("%q", registeredEmail)
+	da.RegisteredPass = fmt.Sprintf("%q", register["password"])
+	register["email"] = "short." + registeredEmail
+	register["password"] = "short"
+	da.RegisterShort = jsonLiteral(t, register)
+	return da
+}
+
 func newDriverEntity(t *testing.T, e *generator.EntityView, created map[string]bool) driverEntity {
 	de := driverEntity{EntityView: e}
 	sample := func(n int) map[string]any { return generator.SampleObject(e.Schema, n) }
-	lit := func(v any) string {
-		b, err := json.Marshal(v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return fmt.Sprintf("%q", b)
-	}
+	lit := func(v any) string { return jsonLiteral(t, v) }
 	create, replace := sample(0), sample(1)
 	for _, f := range e.Fields {
 		if f.Schema.Immutable {
@@ -482,6 +559,15 @@ func newDriverEntity(t *testing.T, e *generator.EntityView, created map[string]b
 	patch := map[string]any{}
 	if f := e.PatchField(); f != nil {
 		patch[f.Name] = sample(2)[f.Name]
+	}
+	if e.Schema.System {
+		// The users of auth: a password to create one, and a new one on
+		// every change, which the write-only member accepts.
+		minLength := e.Project.Auth.PasswordMinLength
+		create["role"] = userRole(e.Project.Auth)
+		create["password"] = generator.SamplePassword(minLength, 0)
+		replace["password"] = generator.SamplePassword(minLength, 1)
+		patch["password"] = generator.SamplePassword(minLength, 2)
 	}
 	de.Create, de.Replace, de.Patch = lit(create), lit(replace), lit(patch)
 
@@ -549,10 +635,74 @@ func zero[T any](p *T) T {
 	return v
 }
 
+{{- if .Auth}}
+
+// bearer sends token in the Authorization header of every request.
+func bearer(token string) client.ClientOption {
+	return client.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
+		req.Header.Set("Authorization", "Bearer "+token)
+		return nil
+	})
+}
+
+// login signs in through authLogin; without a token pair nothing else can
+// be called.
+func login(ctx context.Context, c *client.ClientWithResponses, op, email, password string) client.TokenPair {
+	r, err := c.AuthLoginWithResponse(ctx, typed[client.AuthLoginJSONRequestBody]("{}", map[string]any{"email": email, "password": password}))
+	must(op, err)
+	expect(op, r.StatusCode(), http.StatusOK, r.Body)
+	if r.JSON200 == nil || r.JSON200.AccessToken == "" || r.JSON200.RefreshToken == "" || r.JSON200.TokenType != "Bearer" {
+		fmt.Fprintf(os.Stderr, "%s: no token pair: %s\n", op, r.Body)
+		os.Exit(1)
+	}
+	return *r.JSON200
+}
+
+// signedIn is a client sending token.
+func signedIn(token string) *client.ClientWithResponses {
+	c, err := client.NewClientWithResponses(os.Args[1], bearer(token))
+	must("client", err)
+	return c
+}
+
+// refresh calls authRefresh with token and expects want.
+func refresh(ctx context.Context, c *client.ClientWithResponses, op, token string, want int) *client.AuthRefreshResponse {
+	r, err := c.AuthRefreshWithResponse(ctx, typed[client.AuthRefreshJSONRequestBody]("{}", map[string]any{"refresh_token": token}))
+	must(op, err)
+	expect(op, r.StatusCode(), want, r.Body)
+	return r
+}
+
+// me calls authMe and expects want; on 200 the user must be email's.
+func me(ctx context.Context, c *client.ClientWithResponses, op, email string, want int) *client.AuthMeResponse {
+	r, err := c.AuthMeWithResponse(ctx)
+	must(op, err)
+	expect(op, r.StatusCode(), want, r.Body)
+	if want == http.StatusOK && (r.JSON200 == nil || string(r.JSON200.Email) != email) {
+		failures = append(failures, fmt.Sprintf("%s: not the user %s: %.300s", op, email, r.Body))
+	}
+	return r
+}
+
+// listUsers calls listUsers and expects want.
+func listUsers(ctx context.Context, c *client.ClientWithResponses, op string, want int) {
+	r, err := c.ListUsersWithResponse(ctx, &client.ListUsersParams{})
+	must(op, err)
+	expect(op, r.StatusCode(), want, r.Body)
+}
+{{- end}}
+
 func main() {
 	ctx := context.Background()
 	c, err := client.NewClientWithResponses(os.Args[1])
 	must("client", err)
+{{- with .Auth}}
+	// Every operation is called as the admin; the auth operations below
+	// also sign in as other users.
+	anon := c
+	admin := login(ctx, anon, "authLogin admin", {{.AdminEmail}}, {{.AdminPassword}})
+	c = signedIn(admin.AccessToken)
+{{- end}}
 {{range .Entities}}
 	var {{.IDVar}} = zero(client.{{.Name}}{}.Id)
 	missing{{.Name}} := {{.IDVar}}
@@ -586,6 +736,85 @@ func main() {
 		r, err = c.Get{{.Name}}WithResponse(ctx, missing{{.Name}})
 		must("get{{.Name}} missing", err)
 		expect("get{{.Name}} missing", r.StatusCode(), http.StatusNotFound, r.Body)
+	}
+{{- end}}
+{{- with .Auth}}
+	{
+		r, err := anon.AuthLoginWithResponse(ctx, typed[client.AuthLoginJSONRequestBody]("{}", map[string]any{"email": {{.AdminEmail}}, "password": "not the password"}))
+		must("authLogin wrong password", err)
+		expect("authLogin wrong password", r.StatusCode(), http.StatusUnauthorized, r.Body)
+		bad, err := anon.AuthLoginWithBodyWithResponse(ctx, "application/json", strings.NewReader(` + "`" + `{"email": 1}` + "`" + `))
+		must("authLogin bad body", err)
+		expect("authLogin bad body", bad.StatusCode(), http.StatusBadRequest, bad.Body)
+		bad, err = anon.AuthLoginWithBodyWithResponse(ctx, "text/plain", strings.NewReader("x"))
+		must("authLogin text", err)
+		expect("authLogin text", bad.StatusCode(), http.StatusUnsupportedMediaType, bad.Body)
+		me(ctx, anon, "authMe anonymous", "", http.StatusUnauthorized)
+		me(ctx, signedIn("not-a-token"), "authMe invalid token", "", http.StatusUnauthorized)
+		me(ctx, c, "authMe admin", {{.AdminEmail}}, http.StatusOK)
+		listUsers(ctx, anon, "listUsers anonymous", {{.ListUsersAnonymous}})
+	}
+{{- if .Registration}}
+	{
+		body := typed[client.AuthRegisterJSONRequestBody]({{.Register}}, nil)
+		r, err := anon.AuthRegisterWithResponse(ctx, body)
+		must("authRegister", err)
+		expect("authRegister", r.StatusCode(), http.StatusCreated, r.Body)
+		if r.StatusCode() == http.StatusCreated && (r.JSON201 == nil || string(r.JSON201.Role) != {{.DefaultRole}}) {
+			failures = append(failures, fmt.Sprintf("authRegister: want a user with role %s: %.300s", {{.DefaultRole}}, r.Body))
+		}
+		r, err = anon.AuthRegisterWithResponse(ctx, body)
+		must("authRegister again", err)
+		expect("authRegister again", r.StatusCode(), http.StatusConflict, r.Body)
+		r, err = anon.AuthRegisterWithResponse(ctx, typed[client.AuthRegisterJSONRequestBody]({{.RegisterShort}}, nil))
+		must("authRegister short password", err)
+		expect("authRegister short password", r.StatusCode(), http.StatusBadRequest, r.Body)
+		r, err = anon.AuthRegisterWithBodyWithResponse(ctx, "application/json", strings.NewReader(` + "`" + `{"email": "role@contract.example.com", "password": "a long enough password", "role": "admin"}` + "`" + `))
+		must("authRegister with a role", err)
+		expect("authRegister with a role", r.StatusCode(), http.StatusBadRequest, r.Body)
+		r, err = anon.AuthRegisterWithBodyWithResponse(ctx, "text/plain", strings.NewReader("x"))
+		must("authRegister text", err)
+		expect("authRegister text", r.StatusCode(), http.StatusUnsupportedMediaType, r.Body)
+		pair := login(ctx, anon, "authLogin registered", {{.RegisteredEmail}}, {{.RegisteredPass}})
+		me(ctx, signedIn(pair.AccessToken), "authMe registered", {{.RegisteredEmail}}, http.StatusOK)
+	}
+{{- end}}
+	{
+		// The user created through /users signs in with its password.
+		first := login(ctx, anon, "authLogin user", {{.UserEmail}}, {{.UserPassword}})
+		user := signedIn(first.AccessToken)
+		me(ctx, user, "authMe user", {{.UserEmail}}, http.StatusOK)
+		listUsers(ctx, user, "listUsers as user", {{.ListUsersAsUser}})
+		// A refresh token is good for one refresh; presenting it again
+		// revokes the tokens refreshed from it too.
+		r := refresh(ctx, anon, "authRefresh", first.RefreshToken, http.StatusOK)
+		if r.JSON200 == nil || r.JSON200.AccessToken == "" || r.JSON200.RefreshToken == first.RefreshToken {
+			fmt.Fprintf(os.Stderr, "authRefresh: no new token pair: %s\n", r.Body)
+			os.Exit(1)
+		}
+		me(ctx, signedIn(r.JSON200.AccessToken), "authMe refreshed", {{.UserEmail}}, http.StatusOK)
+		refresh(ctx, anon, "authRefresh reused", first.RefreshToken, http.StatusUnauthorized)
+		refresh(ctx, anon, "authRefresh after reuse", r.JSON200.RefreshToken, http.StatusUnauthorized)
+		bad, err := anon.AuthRefreshWithBodyWithResponse(ctx, "application/json", strings.NewReader("{}"))
+		must("authRefresh no token", err)
+		expect("authRefresh no token", bad.StatusCode(), http.StatusBadRequest, bad.Body)
+		// Logging out revokes the refresh token; an unknown one is no error.
+		second := login(ctx, anon, "authLogin user again", {{.UserEmail}}, {{.UserPassword}})
+		for _, step := range []struct {
+			op, token string
+		}{
+			{"authLogout", second.RefreshToken},
+			{"authLogout again", second.RefreshToken},
+			{"authLogout unknown", "no-such-refresh-token"},
+		} {
+			l, err := anon.AuthLogoutWithResponse(ctx, typed[client.AuthLogoutJSONRequestBody]("{}", map[string]any{"refresh_token": step.token}))
+			must(step.op, err)
+			expect(step.op, l.StatusCode(), http.StatusNoContent, l.Body)
+		}
+		refresh(ctx, anon, "authRefresh after logout", second.RefreshToken, http.StatusUnauthorized)
+		l, err := anon.AuthLogoutWithBodyWithResponse(ctx, "application/json", strings.NewReader("[]"))
+		must("authLogout bad body", err)
+		expect("authLogout bad body", l.StatusCode(), http.StatusBadRequest, l.Body)
 	}
 {{- end}}
 {{range .Entities}}{{$e := .}}
