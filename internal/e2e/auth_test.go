@@ -21,7 +21,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -51,12 +50,7 @@ const (
 // on ids. The full permission matrix is in the generated projects' own
 // tests; this checks that the running server enforces it.
 func TestAuthEndToEnd(t *testing.T) {
-	if testing.Short() {
-		t.Skip("auth end-to-end: generates, builds and runs whole projects; skipped with -short")
-	}
-	if runtime.GOOS == "windows" {
-		t.Skip("auth end-to-end: stops servers with SIGTERM, which Windows does not have")
-	}
+	skipUnlessServersRun(t, "auth end-to-end")
 	dbs := selectDatabases(t)
 	scaffold := buildScaffold(t)
 	for _, db := range dbs {

@@ -34,12 +34,7 @@ type schemaCase struct {
 }
 
 func TestEndToEnd(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end: generates, builds and runs whole projects; skipped with -short")
-	}
-	if runtime.GOOS == "windows" {
-		t.Skip("end-to-end: stops servers with SIGTERM, which Windows does not have")
-	}
+	skipUnlessServersRun(t, "end-to-end")
 	cases := selectCases(t, findCases(t))
 	dbs := selectDatabases(t)
 	scaffold := buildScaffold(t)
@@ -52,6 +47,19 @@ func TestEndToEnd(t *testing.T) {
 				t.Run(c.name, func(t *testing.T) { runCase(t, scaffold, db, serverURL, c) })
 			}
 		})
+	}
+}
+
+// skipUnlessServersRun skips a test that generates, builds and runs whole
+// projects: with -short, and on Windows, which cannot stop servers with
+// SIGTERM.
+func skipUnlessServersRun(t *testing.T, what string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skipf("%s: generates, builds and runs whole projects; skipped with -short", what)
+	}
+	if runtime.GOOS == "windows" {
+		t.Skipf("%s: stops servers with SIGTERM, which Windows does not have", what)
 	}
 }
 

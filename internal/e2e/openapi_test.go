@@ -13,7 +13,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -49,12 +48,7 @@ const (
 // client, and validates every response the server sends against the
 // document.
 func TestOpenAPIContract(t *testing.T) {
-	if testing.Short() {
-		t.Skip("contract: generates, builds and runs whole projects; skipped with -short")
-	}
-	if runtime.GOOS == "windows" {
-		t.Skip("contract: stops servers with SIGTERM, which Windows does not have")
-	}
+	skipUnlessServersRun(t, "contract")
 	cases := selectCases(t, findCases(t))
 	scaffold := buildScaffold(t)
 	codegen := filepath.Join(t.TempDir(), "bin")

@@ -13,7 +13,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -48,12 +47,7 @@ const sqlmapDBsEnv = "SCAFFOLD_SQLMAP_DBS"
 // the test. A positive control first checks that this harness does detect
 // an injectable server.
 func TestSQLMap(t *testing.T) {
-	if testing.Short() {
-		t.Skip("sqlmap: generates, builds and attacks whole projects; skipped with -short")
-	}
-	if runtime.GOOS == "windows" {
-		t.Skip("sqlmap: stops servers with SIGTERM, which Windows does not have")
-	}
+	skipUnlessServersRun(t, "sqlmap")
 	bin, err := exec.LookPath("sqlmap")
 	if err != nil {
 		msg := "sqlmap is not on PATH; install it with: apt-get install -y sqlmap"
