@@ -430,7 +430,7 @@ func createAddedTable(t *TableDDL) (create string, indexes []string, err error) 
 // refused in the up (strict) direction, since nothing could fill the
 // existing rows; in the down direction the rows get the zero value of its
 // type, which is then dropped as a default.
-func addColumn(alter func(format string, args ...any), ref *refusal, at, def string, c *ColumnDDL, foreignKey, strict bool, zero func(*ColumnDDL) string) {
+func addColumn(alter func(format string, args ...any), ref *refusal, at, def string, c *ColumnDDL, foreignKey, strict bool) {
 	switch {
 	case !c.NotNull || c.Default != "":
 		alter("ADD COLUMN %s", def)
@@ -439,7 +439,49 @@ func addColumn(alter func(format string, args ...any), ref *refusal, at, def str
 	case strict:
 		ref.problems = append(ref.problems, at+": a new required field needs a default to fill the existing rows; add default:, or add it as optional, fill it, then make it required")
 	default:
-		alter("ADD COLUMN %s DEFAULT %s", def, zero(c))
+		alter("ADD COLUMN %s DEFAULT %s", def, zeroValue(c))
 		alter("ALTER COLUMN %s DROP DEFAULT", c.Name)
 	}
+}
+
+// zeroValue is the SQL literal of the zero value of a column's type in its
+// dialect: what fills a required column without a default where rows
+// exist already (in the down direction, which must not fail).
+func zeroValue(c *ColumnDDL) string {
+	sqlite := c.DB == string(schema.SQLite)
+	switch c.Type {
+	case "int", "float":
+		return "0"
+	case "decimal":
+		if sqlite {
+			// Decimals are text there, written with exactly scale digits.
+			return "'" + strconv.FormatFloat(0, 'f', c.Scale, 64) + "'"
+		}
+		return "0"
+	case "bool":
+		if sqlite {
+			return "0"
+		}
+		return "FALSE"
+	case "enum":
+		return sqlString(c.DB, enumValues(c)[0])
+	case "time":
+		switch c.DB {
+		case string(schema.SQLite):
+			return "'0001-01-01T00:00:00.000000Z'"
+		case string(schema.MySQL):
+			return "'1970-01-01 00:00:00'" // the smallest TIMESTAMP-safe value
+		}
+		return "'0001-01-01 00:00:00Z'"
+	case "date":
+		if c.DB == string(schema.MySQL) {
+			return "'1970-01-01'"
+		}
+		return "'0001-01-01'"
+	case "uuid":
+		return "'00000000-0000-0000-0000-000000000000'"
+	case "json":
+		return "'null'"
+	}
+	return "''"
 }

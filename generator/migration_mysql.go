@@ -169,7 +169,7 @@ func alterColumnsMySQL(p *migrationPlan, ref *refusal, pr *pairing, slug string,
 		old, existed := pr.columns[c.Name]
 		if !existed {
 			p.change(slug, "%s: add column %s", table, unquote(c.Name))
-			addColumn(alter, ref, at, def, c, isForeignKey(pr.to, c.Name), strict, mysqlZero)
+			addColumn(alter, ref, at, def, c, isForeignKey(pr.to, c.Name), strict)
 			continue
 		}
 		oc := prev[old]
@@ -215,7 +215,7 @@ func alterColumnsMySQL(p *migrationPlan, ref *refusal, pr *pairing, slug string,
 					continue
 				}
 				if fill == "" {
-					fill = mysqlZero(c)
+					fill = zeroValue(c)
 				}
 				update(old, fill, old+" IS NULL")
 			}
@@ -223,25 +223,4 @@ func alterColumnsMySQL(p *migrationPlan, ref *refusal, pr *pairing, slug string,
 		alter("CHANGE COLUMN %s %s", old, def)
 	}
 	return stmts, nil
-}
-
-// mysqlZero is the zero value of a column's type, for the down direction.
-func mysqlZero(c *ColumnDDL) string {
-	switch c.Type {
-	case "int", "float", "decimal":
-		return "0"
-	case "bool":
-		return "FALSE"
-	case "enum":
-		return sqlString("mysql", enumValues(c)[0])
-	case "time":
-		return "'1970-01-01 00:00:00'"
-	case "date":
-		return "'1970-01-01'"
-	case "uuid":
-		return "'00000000-0000-0000-0000-000000000000'"
-	case "json":
-		return "'null'"
-	}
-	return "''"
 }

@@ -165,7 +165,7 @@ func alterColumnsPostgres(p *migrationPlan, ref *refusal, t *pgTable, slug strin
 			if err != nil {
 				return nil, nil, err
 			}
-			addColumn(alter, ref, at, def, c, isForeignKey(t.to, c.Name), strict, pgZero)
+			addColumn(alter, ref, at, def, c, isForeignKey(t.to, c.Name), strict)
 			continue
 		}
 		oc := t.prev[old]
@@ -209,7 +209,7 @@ func alterColumnsPostgres(p *migrationPlan, ref *refusal, t *pgTable, slug strin
 				continue
 			}
 			if fill == "" {
-				fill = pgZero(c)
+				fill = zeroValue(c)
 			}
 			stmts = append(stmts, fmt.Sprintf("UPDATE %s SET %s = %s WHERE %s IS NULL;", t.to.Name, c.Name, fill, c.Name))
 			alter("ALTER COLUMN %s SET NOT NULL", c.Name)
@@ -345,25 +345,4 @@ func sortedKeys(m map[string]string) []string {
 	}
 	slices.Sort(keys)
 	return keys
-}
-
-// pgZero is the zero value of a column's type, for the down direction.
-func pgZero(c *ColumnDDL) string {
-	switch c.Type {
-	case "int", "float", "decimal":
-		return "0"
-	case "bool":
-		return "FALSE"
-	case "enum":
-		return sqlString("postgres", enumValues(c)[0])
-	case "time":
-		return "'0001-01-01 00:00:00Z'"
-	case "date":
-		return "'0001-01-01'"
-	case "uuid":
-		return "'00000000-0000-0000-0000-000000000000'"
-	case "json":
-		return "'null'"
-	}
-	return "''"
 }

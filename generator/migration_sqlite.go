@@ -159,7 +159,7 @@ func rebuildSQLite(p *migrationPlan, ref *refusal, pr *pairing, defaults map[str
 				ref.problems = append(ref.problems, fmt.Sprintf("%s: a new required field needs a default to fill the existing rows; "+
 					"add default:, or add it as optional, fill it, then make it required", at))
 			default:
-				cols, exprs = append(cols, c.Name), append(exprs, sqliteZero(c))
+				cols, exprs = append(cols, c.Name), append(exprs, zeroValue(c))
 			}
 			continue
 		}
@@ -186,7 +186,7 @@ func rebuildSQLite(p *migrationPlan, ref *refusal, pr *pairing, defaults map[str
 				continue
 			}
 			if fill == "" {
-				fill = sqliteZero(c)
+				fill = zeroValue(c)
 			}
 			expr = "COALESCE(" + expr + ", " + fill + ")"
 		}
@@ -362,26 +362,4 @@ func values(c *ColumnDDL) []string {
 		return nil
 	}
 	return enumValues(c)
-}
-
-// sqliteZero is the value that fills a required column without default in
-// the lenient (down) direction: the zero value of its type.
-func sqliteZero(c *ColumnDDL) string {
-	switch c.Type {
-	case "int", "bool", "float":
-		return "0"
-	case "decimal":
-		return "'" + strconv.FormatFloat(0, 'f', c.Scale, 64) + "'"
-	case "enum":
-		return sqlString("sqlite", enumValues(c)[0])
-	case "time":
-		return "'0001-01-01T00:00:00.000000Z'"
-	case "date":
-		return "'0001-01-01'"
-	case "uuid":
-		return "'00000000-0000-0000-0000-000000000000'"
-	case "json":
-		return "'null'"
-	}
-	return "''"
 }
