@@ -28,9 +28,14 @@ if ! command -v hey >/dev/null; then
 fi
 
 tmp=$(mktemp -d)
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 pid=
 cleanup() {
-	if [ -n "$pid" ]; then kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; fi
+	if [ -n "$pid" ]; then
+		kill -TERM "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	fi
 	chmod -R u+w "$tmp" 2>/dev/null
 	rm -rf "$tmp"
 }
@@ -47,8 +52,9 @@ password='a benchmark password that is long enough'
 email=bench@example.com
 # Production settings, as a deployment would run; the auth rate limit is
 # lifted so that the login run measures hashing, not the limiter.
+secret=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 export DATABASE_URL="sqlite:$tmp/app.db" APP_ENV=production LOG_LEVEL=error AUTO_MIGRATE=true \
-	JWT_SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
+	JWT_SECRET="$secret" \
 	AUTH_RATE_LIMIT_PER_MINUTE=100000000 AUTH_RATE_LIMIT_BURST=100000000
 PORT=$port "$tmp/server" >"$tmp/server.log" 2>&1 &
 pid=$!
@@ -76,28 +82,10 @@ curl -fsS -o /dev/null -H "$auth" "$api/private-notes/1"
 status=$(curl -sS -o /dev/null -w '%{http_code}' "$api/private-notes/1")
 [ "$status" = 401 ] || { echo "GET private-notes/1 without a token answered $status, want 401" >&2; exit 1; }
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-
-# load URL DURATION CONNS HEY_ARGS... prints "req/s p99_ms non2xx cpu_us_per_request".
+# load URL DURATION CONNS HEY_ARGS... loads the generated server (see
+# hey_load in lib.sh).
 load() {
-	local url=$1 d=$2 c=$3 before after
-	shift 3
-	before=$(cpu_ticks "$pid")
-	hey -z "$d" -c "$c" "$@" "$url" >"$tmp/hey.out"
-	after=$(cpu_ticks "$pid")
-	awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" '
-		/Requests\/sec/ {rps = $2}
-		/99% in/ {p99 = $3 * 1000}
-		/Slowest:/ {slowest = $2 * 1000}
-		/Status code distribution/ {s = 1; next}
-		/Error distribution/ {s = 0; bad += 1}
-		s && /\[[0-9]+\]/ {n += $2; code = substr($1, 2, 3); if (code !~ /^2/) bad += $2}
-		END {
-			# hey prints no 99th percentile for small runs; the slowest
-			# request bounds it then.
-			if (!p99) p99 = slowest
-			printf "%.0f %.2f %d %.1f\n", rps, p99, bad, n ? ticks * 1e6 / hz / n : 0
-		}' "$tmp/hey.out"
+	hey_load "$pid" "$@"
 }
 
 header() {

@@ -34,6 +34,8 @@ if ! command -v hey >/dev/null; then
 fi
 
 tmp=$(mktemp -d)
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 pids=()
 dropdbs=()
 # stop_servers stops the servers of the current database.
@@ -106,29 +108,12 @@ start() {
 	return 1
 }
 
-# cpu_ticks PID prints the CPU time (user + system, in clock ticks) the
-# process has used so far.
-cpu_ticks() {
-	awk '{print $14 + $15}' "/proc/$1/stat"
-}
-
-# load PID URL HEY_ARGS... loads the server of process PID and prints
-# "req/s p99_ms non2xx cpu_us_per_request". The CPU time the server spent
-# per request is the steadier figure on a busy machine: unlike req/s it does
-# not depend on how much CPU other processes leave to the server.
+# load PID URL HEY_ARGS... loads a server at the settings of this run (see
+# hey_load in lib.sh).
 load() {
-	local pid=$1 url=$2 before after
+	local pid=$1 url=$2
 	shift 2
-	before=$(cpu_ticks "$pid")
-	hey -z "$duration" -c "$conns" "$@" "$url" >"$tmp/hey.out"
-	after=$(cpu_ticks "$pid")
-	awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" '
-		/Requests\/sec/ {rps = $2}
-		/99% in/ {p99 = $3 * 1000}
-		/Status code distribution/ {s = 1; next}
-		/Error distribution/ {s = 0; bad += 1}
-		s && /\[[0-9]+\]/ {n += $2; code = substr($1, 2, 3); if (code !~ /^2/) bad += $2}
-		END {printf "%.0f %.2f %d %.1f\n", rps, p99, bad, n ? ticks * 1e6 / hz / n : 0}' "$tmp/hey.out"
+	hey_load "$pid" "$url" "$duration" "$conns" "$@"
 }
 
 echo "building scaffold and the baseline"
