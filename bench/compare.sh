@@ -12,6 +12,9 @@
 #                                    servers once per endpoint, alternating
 #                                    which goes first; with several rounds
 #                                    the medians are printed last
+#   BASELINE_PREPARE=1               the baseline prepares its statements
+#                                    once at start (as the generated SQLite
+#                                    server keeps them per connection)
 #   PROFILE=DIR                      also write a 10s CPU profile of the
 #                                    generated server per endpoint to DIR
 #   SCAFFOLD_TEST_POSTGRES_URL, SCAFFOLD_TEST_MYSQL_URL
@@ -137,7 +140,7 @@ row() {
 
 body='{"title":"Load test","body":"Some text to store.","pinned":false}'
 endpoints=("GET by id" "list (limit 20)" "POST create")
-printf '\n%s connections, %s per run, %s round(s), %s cores, %s\n' "$conns" "$duration" "$rounds" "$(nproc)" "$(go env GOVERSION)"
+printf '\n%s connections, %s per run, %s round(s), %s cores, %s, baseline statements %s\n' "$conns" "$duration" "$rounds" "$(nproc)" "$(go env GOVERSION)" "$([ "${BASELINE_PREPARE:-0}" = 1 ] && echo prepared || echo "sent as text")"
 
 for db in "${dbs[@]}"; do
 	url=$(database_url "$db")
@@ -169,7 +172,7 @@ for db in "${dbs[@]}"; do
 	pport=$(free_port)
 	start generated "$tmp/gen-$db/server" "$gport" DATABASE_URL="$url" AUTO_MIGRATE=false LOG_LEVEL=error APP_ENV=production PPROF_ADDR="127.0.0.1:$pport"
 	gpid=$!
-	start baseline "$tmp/baseline" "$bport" DATABASE_URL="$url"
+	start baseline "$tmp/baseline" "$bport" DATABASE_URL="$url" PREPARE="${BASELINE_PREPARE:-0}"
 	bpid=$!
 	gen=http://127.0.0.1:$gport/api/v1/notes
 	base=http://127.0.0.1:$bport/api/v1/notes

@@ -53,8 +53,60 @@ var (
 	}
 )
 
+// statements runs the SQL of a dialect: as text each time (what most
+// hand-written servers do), or through statements prepared once at start,
+// which database/sql then prepares once per connection.
+type statements struct {
+	db       *sql.DB
+	prepared map[string]*sql.Stmt // by SQL text; empty when not preparing
+}
+
+// newStatements prepares the statements of d when prepare is set.
+func newStatements(ctx context.Context, db *sql.DB, d dialect, prepare bool) (statements, error) {
+	s := statements{db: db, prepared: map[string]*sql.Stmt{}}
+	if !prepare {
+		return s, nil
+	}
+	for _, q := range []string{d.get, d.list, d.insertSQL} {
+		st, err := db.PrepareContext(ctx, q)
+		if err != nil {
+			s.close()
+			return s, fmt.Errorf("preparing %q: %w", q, err)
+		}
+		s.prepared[q] = st
+	}
+	return s, nil
+}
+
+func (s statements) close() {
+	for _, st := range s.prepared {
+		st.Close()
+	}
+}
+
+func (s statements) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := s.prepared[q]; st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return s.db.QueryRowContext(ctx, q, args...)
+}
+
+func (s statements) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := s.prepared[q]; st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return s.db.QueryContext(ctx, q, args...)
+}
+
+func (s statements) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if st := s.prepared[q]; st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return s.db.ExecContext(ctx, q, args...)
+}
+
 // insert runs the insert and returns the new id.
-func (d dialect) insert(ctx context.Context, db *sql.DB, args ...any) (int64, error) {
+func (d dialect) insert(ctx context.Context, db statements, args ...any) (int64, error) {
 	if d.returning {
 		var id int64
 		err := db.QueryRowContext(ctx, d.insertSQL, args...).Scan(&id)

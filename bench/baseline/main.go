@@ -11,7 +11,8 @@
 //
 // It reads PORT (8081) and DATABASE_URL (sqlite:PATH, postgres://... or
 // mysql://...), and expects the notes table to exist: compare.sh creates it
-// with the generated server's "migrate up".
+// with the generated server's "migrate up". With PREPARE=1 it prepares its
+// three statements once at start instead of sending their text each time.
 package main
 
 import (
@@ -52,7 +53,12 @@ func run() error {
 	}
 	defer db.Close()
 
-	s := &notes{db: db, d: d}
+	st, err := newStatements(ctx, db, d, os.Getenv("PREPARE") == "1")
+	if err != nil {
+		return err
+	}
+	defer st.close()
+	s := &notes{db: st, d: d}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v1/notes/{id}", s.get)
 	mux.HandleFunc("GET /api/v1/notes", s.list)
@@ -67,7 +73,7 @@ func run() error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
-	slog.Info("listening", "addr", srv.Addr, "database", d.name)
+	slog.Info("listening", "addr", srv.Addr, "database", d.name, "prepared", len(st.prepared) > 0)
 	select {
 	case err := <-errc:
 		return err
@@ -98,7 +104,7 @@ type page struct {
 
 // notes serves the three routes.
 type notes struct {
-	db *sql.DB
+	db statements
 	d  dialect
 }
 
