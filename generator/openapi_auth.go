@@ -119,24 +119,22 @@ func (b *openAPIBuilder) authPaths(paths *object) {
 		paths.set(base+"/register", obj("post", op))
 	}
 
-	login := public("authLogin", "Log in",
-		"Exchanges an email and password for an access token and a refresh token. "+
-			"Rate limited per client address.")
-	login.set("requestBody", body(b.auth.Login))
-	b.responses(login, obj("description", "The tokens.", "content", jsonContent(schemaRef(b.auth.TokenPair))),
-		"200", "400", "401", "413", "415", "429", "500")
-	b.setResponse(login, "401", "The email or password is wrong; the answer does not say which.")
-	paths.set(base+"/login", obj("post", login))
-
-	refresh := public("authRefresh", "Refresh the tokens",
+	// tokens adds a rate-limited POST that answers with a token pair.
+	tokens := func(path, id, summary, desc, request, answer, refused string) {
+		op := public(id, summary, desc+" Rate limited per client address.")
+		op.set("requestBody", body(request))
+		b.responses(op, obj("description", answer, "content", jsonContent(schemaRef(b.auth.TokenPair))),
+			"200", "400", "401", "413", "415", "429", "500")
+		b.setResponse(op, "401", refused)
+		paths.set(base+path, obj("post", op))
+	}
+	tokens("/login", "authLogin", "Log in",
+		"Exchanges an email and password for an access token and a refresh token.",
+		b.auth.Login, "The tokens.", "The email or password is wrong; the answer does not say which.")
+	tokens("/refresh", "authRefresh", "Refresh the tokens",
 		"Exchanges a refresh token for a new pair; the refresh token is used up. "+
-			"Presenting a used refresh token again revokes every token descended from the same login. "+
-			"Rate limited per client address.")
-	refresh.set("requestBody", body(b.auth.RefreshRequest))
-	b.responses(refresh, obj("description", "The new tokens.", "content", jsonContent(schemaRef(b.auth.TokenPair))),
-		"200", "400", "401", "413", "415", "429", "500")
-	b.setResponse(refresh, "401", "The refresh token is unknown, expired, used or revoked.")
-	paths.set(base+"/refresh", obj("post", refresh))
+			"Presenting a used refresh token again revokes every token descended from the same login.",
+		b.auth.RefreshRequest, "The new tokens.", "The refresh token is unknown, expired, used or revoked.")
 
 	logout := public("authLogout", "Log out",
 		"Revokes the refresh token and every token descended from the same login. "+
