@@ -17,7 +17,7 @@ go run ./bench/cmd/synth -entities 100 >"$tmp/synth100.yaml"
 
 cd "$tmp/synth100"
 go mod download
-echo "$(find . -name '*.go' | wc -l) Go files, $(cat $(find . -name '*.go') | wc -l) lines"
+echo "$(find . -name '*.go' | wc -l) Go files, $(find . -name '*.go' -exec cat {} + | wc -l) lines"
 
 export GOCACHE="$tmp/gocache"
 echo "cold build (empty build cache):"

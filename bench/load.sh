@@ -17,7 +17,10 @@ fi
 tmp=$(mktemp -d)
 pid=
 cleanup() {
-	if [ -n "$pid" ]; then kill -TERM "$pid" 2>/dev/null && wait "$pid" || true; fi
+	if [ -n "$pid" ]; then
+		kill -TERM "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	fi
 	chmod -R u+w "$tmp" 2>/dev/null
 	rm -rf "$tmp"
 }
