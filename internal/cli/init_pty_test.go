@@ -1,10 +1,11 @@
-//go:build !windows
+//go:build linux || darwin || dragonfly || freebsd || netbsd || openbsd
 
 package cli
 
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	expect "github.com/Netflix/go-expect"
 	"github.com/creack/pty"
 	"github.com/hinshun/vt10x"
+	"golang.org/x/sys/unix"
 
 	"github.com/scaffold-dev/scaffold/generator"
 	"github.com/scaffold-dev/scaffold/internal/cli/iostreams"
@@ -52,14 +54,20 @@ func runInTerminal(t *testing.T, args []string, steps []step, interruptAt string
 	}
 	defer c.Close()
 
+	// interrupt presses Ctrl-C once the command reads keys in raw mode, so
+	// that a session gone off script ends instead of waiting forever.
+	interrupt := func() {
+		if waitForRawMode(c.Tty()) == nil {
+			_, _ = c.Send("\x03")
+		}
+	}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		for _, s := range steps {
 			if _, err := c.ExpectString(s.expect); err != nil {
 				t.Errorf("waiting for %q: %v\nscreen:\n%s", s.expect, err, term.String())
-				// Unblock the command, which waits for an answer.
-				_, _ = c.Send("\x03")
+				interrupt()
 				return
 			}
 			if _, err := c.Send(s.send + "\r"); err != nil {
@@ -68,18 +76,32 @@ func runInTerminal(t *testing.T, args []string, steps []step, interruptAt string
 			}
 		}
 		if interruptAt != "" {
-			// Wait for the prompt: only then is the terminal in raw mode,
-			// where Ctrl-C reaches survey as a key.
 			if _, err := c.ExpectString(interruptAt); err != nil {
 				t.Errorf("waiting for %q: %v\nscreen:\n%s", interruptAt, err, term.String())
-				_, _ = c.Send("\x03")
+				interrupt()
 				return
+			}
+			// Ctrl-C reaches survey as a key only in raw mode; in the
+			// terminal's cooked mode the line discipline swallows it. A
+			// select is drawn before it switches, so the question on the
+			// screen is not enough.
+			if err := waitForRawMode(c.Tty()); err != nil {
+				t.Errorf("at %q: %v", interruptAt, err)
 			}
 			if _, err := c.Send("\x03"); err != nil {
 				t.Errorf("sending Ctrl-C: %v", err)
 			}
 		}
-		_, _ = c.ExpectEOF()
+		// Generating can be silent for a while on a busy machine, hence a
+		// longer wait than for a question.
+		if _, err := c.Expect(expect.EOF, expect.PTSClosed, expect.WithTimeout(2*time.Minute)); err != nil && !errors.Is(err, os.ErrClosed) {
+			// The command still waits for a key the script did not
+			// send. Closing the terminal would not end its read, which
+			// blocks in the kernel; Ctrl-C at the prompt does, and the
+			// test fails here instead of at the suite's timeout.
+			t.Errorf("the session did not end after the last answer: %v\nscreen:\n%s", err, term.String())
+			interrupt()
+		}
 	}()
 
 	var out bytes.Buffer
@@ -94,6 +116,29 @@ func runInTerminal(t *testing.T, args []string, steps []step, interruptAt string
 		t.Logf("terminal transcript:\n%s", transcript.String())
 	}
 	return code, out.String()
+}
+
+// waitForRawMode waits until the program on the terminal tty has turned
+// off ISIG, as survey's raw mode does, so that Ctrl-C arrives as a key.
+func waitForRawMode(tty *os.File) error {
+	raw, err := tty.SyscallConn()
+	if err != nil {
+		return err
+	}
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		var state *unix.Termios
+		var getErr error
+		if err := raw.Control(func(fd uintptr) { state, getErr = unix.IoctlGetTermios(int(fd), ioctlGetTermios) }); err != nil {
+			return err
+		}
+		if getErr != nil {
+			return getErr
+		}
+		if state.Lflag&unix.ISIG == 0 {
+			return nil
+		}
+	}
+	return errors.New("the terminal is still in cooked mode after 10s")
 }
 
 // initSession answers every question of scaffold init: a project with
