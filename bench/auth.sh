@@ -1,34 +1,74 @@
 #!/usr/bin/env bash
 # The cost of authentication on a read: generates bench/auth.yaml (two
 # entities with identical fields, PublicNote readable by anyone, PrivateNote
-# only with a valid access token), serves it on SQLite, seeds both, signs in
-# and loads GET by id of each side by side with hey at CONNS connections,
-# alternating which goes first each round. Prints req/s, p99 and the server's
-# CPU time per request of both, the ratios authenticated/public and, with
-# several rounds, their medians and the median and quartiles of the rounds'
-# CPU ratios; then login (argon2id) per second. The target: the
-# authenticated GET costs at most 5% more than the public one. The CPU per
-# request of one side moves by 10% or more from run to run on a shared
-# machine, and the two sides of a round drift together: the per-round ratio
-# of many short rounds is the steadier figure, hence the defaults.
+# only with a valid access token), serves it on a fresh database, seeds
+# both, signs in and loads GET by id of each side by side with hey,
+# alternating which goes first each round. The target: the authenticated
+# GET costs at most 5% more than the public one.
+#
+# Two measures of cost, chosen by MEASURE:
+#
+# cpu (default): the server's CPU time per request (user and system, from
+# /proc) under load at CONNS connections, with req/s and p99, the ratios
+# authenticated/public and, with several rounds, their medians and the
+# median and quartiles of the rounds' CPU ratios; then login (argon2id) per
+# second. The CPU per request of one side moves by 10% or more from run to
+# run on a shared machine, and the two sides of a round drift together: the
+# per-round ratio of many short rounds is the steadier figure, hence the
+# defaults.
+#
+# instructions: the server runs under valgrind's callgrind, which counts
+# the instructions it executes in user space, and each load is a fixed
+# REQUESTS requests: the count per request repeats within a fraction of a
+# percent from run to run and machine to machine, where CPU time moves by
+# several percent, so it shows changes too small for the cpu measure. It
+# leaves out the kernel's share (reading and writing the sockets), which is
+# the same for both sides, so its ratios are larger than the CPU ones. The
+# garbage collector is off (GOGC=off): when it runs depends on the heap and
+# moved the counts by 2% between identical runs; the allocations are still
+# counted. No login run: argon2id under valgrind takes minutes.
+#
 # A third load, the public GET with an X-Padding header as long as the
 # Authorization header, separates what the token's bytes cost the server
 # (reading a longer request) from what checking it costs: the last column
-# is the CPU ratio authenticated/padded.
+# is the ratio authenticated/padded.
 # docs/benchmarks.md ("Auth") explains the method; this is not run by CI.
 #
-# Usage: bench/auth.sh
-#   DURATION=4s CONNS=32 ROUNDS=15   load of the GET runs
+# Usage: bench/auth.sh [sqlite|postgres|mysql]   (default: sqlite)
+#   DURATION=4s CONNS=32 ROUNDS=15   load of the GET runs (cpu)
 #   LOGIN_DURATION=10s LOGIN_CONNS=8 load of the login run (each login
 #                                    hashes with 19 MiB of memory)
+#   MEASURE=instructions REQUESTS=2000 ROUNDS=3
+#                                    count instructions instead (needs
+#                                    valgrind)
+#   SCAFFOLD_TEST_POSTGRES_URL, SCAFFOLD_TEST_MYSQL_URL
+#                                    admin URLs of the database servers
+#                                    (local defaults, as for the end-to-end
+#                                    suite)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+db=${1:-sqlite}
+measure=${MEASURE:-cpu}
 duration=${DURATION:-4s}
 conns=${CONNS:-32}
-rounds=${ROUNDS:-15}
+requests=${REQUESTS:-2000}
 login_duration=${LOGIN_DURATION:-10s}
 login_conns=${LOGIN_CONNS:-8}
+case $measure in
+cpu) rounds=${ROUNDS:-15} ;;
+instructions)
+	rounds=${ROUNDS:-3}
+	if ! command -v valgrind >/dev/null || ! command -v callgrind_control >/dev/null; then
+		echo "valgrind is missing: install it with apt-get install -y valgrind" >&2
+		exit 1
+	fi
+	;;
+*)
+	echo "MEASURE=$measure: want cpu or instructions" >&2
+	exit 1
+	;;
+esac
 
 if ! command -v hey >/dev/null; then
 	echo "hey is missing: install it with apt-get install -y hey" >&2
@@ -39,11 +79,13 @@ tmp=$(mktemp -d)
 # shellcheck source=bench/lib.sh
 . bench/lib.sh
 pid=
+dropdb=
 cleanup() {
 	if [ -n "$pid" ]; then
 		kill -TERM "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
 	fi
+	[ -z "$dropdb" ] || admin "$db" "DROP DATABASE IF EXISTS $dropdb" || true
 	chmod -R u+w "$tmp" 2>/dev/null
 	rm -rf "$tmp"
 }
@@ -51,22 +93,32 @@ trap cleanup EXIT
 
 echo "generating and building bench/auth.yaml"
 go build -o "$tmp/scaffold" ./cmd/scaffold
-"$tmp/scaffold" new "$tmp/authbench" --schema bench/auth.yaml >/dev/null
+"$tmp/scaffold" new "$tmp/authbench" --schema bench/auth.yaml --db "$db" >/dev/null
 (cd "$tmp/authbench" && go build -o "$tmp/server" ./cmd/server)
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 api="http://127.0.0.1:$port/api/v1"
 password='a benchmark password that is long enough'
 email=bench@example.com
+url=$(database_url "$db")
+[ "$db" = sqlite ] || dropdb=$dbname
 # Production settings, as a deployment would run; the auth rate limit is
 # lifted so that the login run measures hashing, not the limiter.
 secret=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
-export DATABASE_URL="sqlite:$tmp/app.db" APP_ENV=production LOG_LEVEL=error AUTO_MIGRATE=true \
+export DATABASE_URL="$url" APP_ENV=production LOG_LEVEL=error AUTO_MIGRATE=true \
 	JWT_SECRET="$secret" \
 	AUTH_RATE_LIMIT_PER_MINUTE=100000000 AUTH_RATE_LIMIT_BURST=100000000
-PORT=$port "$tmp/server" >"$tmp/server.log" 2>&1 &
+if [ "$measure" = instructions ]; then
+	# Asynchronous preemption signals would add instructions at random.
+	PORT=$port GOGC=off GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind \
+		--callgrind-out-file="$tmp/callgrind.out" "$tmp/server" >"$tmp/server.log" 2>&1 &
+	wait_tries=600 # valgrind takes seconds to start the server
+else
+	PORT=$port "$tmp/server" >"$tmp/server.log" 2>&1 &
+	wait_tries=100
+fi
 pid=$!
-for _ in $(seq 100); do
+for _ in $(seq "$wait_tries"); do
 	curl -fsS -o /dev/null "http://127.0.0.1:$port/readyz" 2>/dev/null && break
 	sleep 0.1
 done
@@ -92,6 +144,58 @@ curl -fsS -o /dev/null -H "$auth" "$api/private-notes/1"
 status=$(curl -sS -o /dev/null -w '%{http_code}' "$api/private-notes/1")
 [ "$status" = 401 ] || { echo "GET private-notes/1 without a token answered $status, want 401" >&2; exit 1; }
 
+if [ "$measure" = instructions ]; then
+	# count URL HEY_ARGS... prints the instructions the server executes per
+	# request over REQUESTS requests: callgrind's counters are zeroed before
+	# the load and dumped after it.
+	count() {
+		local url=$1 dumps
+		shift
+		callgrind_control -z "$pid" >/dev/null 2>&1
+		hey -n "$requests" -c 4 "$@" "$url" >"$tmp/hey.out"
+		callgrind_control -d "$pid" >/dev/null 2>&1
+		# Dumps are numbered from 1: the count of them names the last.
+		dumps=$(find "$tmp" -name 'callgrind.out.*' | wc -l)
+		if ! grep -Eq "\[200\][[:space:]]+$requests responses" "$tmp/hey.out"; then
+			echo "not all of $requests requests to $url answered 200 (see $tmp/server.log):" >&2
+			cat "$tmp/hey.out" >&2
+			exit 1
+		fi
+		awk -v n="$requests" '/^(summary|totals):/ {printf "%.0f\n", $2 / n; exit}' "$tmp/callgrind.out.$dumps"
+	}
+	# One load of each side first: the first requests fill the statement
+	# cache, the pool and the remembered tokens.
+	count "$api/public-notes/1" >/dev/null
+	count "$api/private-notes/1" -H "$auth" >/dev/null
+	count "$api/public-notes/1" -H "$padding" >/dev/null
+	printf '\ninstructions per request, %s requests per load, %s round(s), %s, %s\n' "$requests" "$rounds" "$(go env GOVERSION)" "$db"
+	printf '%-8s %9s %9s %13s | %13s %13s %13s\n' round public padded authenticated "auth/public" "padded/public" "auth/padded"
+	irow() {
+		awk -v r="$1" -v p="$2" -v x="$3" -v a="$4" 'BEGIN {
+			printf "%-8s %9.0f %9.0f %13.0f | %12.3fx %12.3fx %12.3fx\n", r, p, x, a, a / p, x / p, a / x
+		}'
+	}
+	for round in $(seq "$rounds"); do
+		pub=$(count "$api/public-notes/1")
+		pad=$(count "$api/public-notes/1" -H "$padding")
+		priv=$(count "$api/private-notes/1" -H "$auth")
+		echo "$pub $pad $priv" >>"$tmp/rounds"
+		irow "$round" "$pub" "$pad" "$priv"
+	done
+	if [ "$rounds" -gt 1 ]; then
+		# shellcheck disable=SC2046 # one word per figure
+		irow median $(awk '
+			function median(a, n,    i, j, t) {
+				for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] > a[j]; j--) {t = a[j]; a[j] = a[j-1]; a[j-1] = t}
+				return n % 2 ? a[(n+1)/2] : (a[n/2] + a[n/2+1]) / 2
+			}
+			{n++; for (i = 1; i <= 3; i++) v[i, n] = $i}
+			END {for (i = 1; i <= 3; i++) {for (k = 1; k <= n; k++) a[k] = v[i, k]; printf "%s ", median(a, n)}; print ""}' "$tmp/rounds")
+	fi
+	printf 'token: %d bytes; Authorization header: %d bytes\n' "${#token}" "${#auth}"
+	exit 0
+fi
+
 # load URL DURATION CONNS HEY_ARGS... loads the generated server (see
 # hey_load in lib.sh).
 load() {
@@ -109,7 +213,8 @@ row() {
 	}'
 }
 
-printf '\n%s connections, %s per run, %s round(s), %s cores, %s, SQLite\n' "$conns" "$duration" "$rounds" "$(nproc)" "$(go env GOVERSION)"
+printf '\n%s connections, %s per run, %s round(s), %s cores, %s, %s\n' "$conns" "$duration" "$rounds" "$(nproc)" "$(go env GOVERSION)" "$db"
+printf 'token: %d bytes; Authorization header: %d bytes\n' "${#token}" "${#auth}"
 header
 for round in $(seq "$rounds"); do
 	if [ $((round % 2)) -eq 1 ]; then

@@ -26,8 +26,6 @@ cd "$(dirname "$0")/.."
 duration=${DURATION:-10s}
 conns=${CONNS:-32}
 rounds=${ROUNDS:-1}
-pg_url=${SCAFFOLD_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
-my_url=${SCAFFOLD_TEST_MYSQL_URL:-mysql://root@127.0.0.1:3306/}
 dbs=("$@")
 [ ${#dbs[@]} -gt 0 ] || dbs=(sqlite postgres mysql)
 
@@ -56,45 +54,6 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-
-# admin DB SQL runs one statement on the PostgreSQL or MySQL server.
-admin() {
-	case $1 in
-	postgres) PGOPTIONS='-c client_min_messages=warning' psql -X -q -v ON_ERROR_STOP=1 -d "$pg_url" -c "$2" ;;
-	mysql)
-		python3 - "$my_url" "$2" <<-'PY'
-			import os, subprocess, sys, urllib.parse
-			u = urllib.parse.urlsplit(sys.argv[1])
-			env = dict(os.environ, MYSQL_PWD=urllib.parse.unquote(u.password or ""))
-			sys.exit(subprocess.call(["mariadb", "--protocol=TCP", "-h", u.hostname, "-P", str(u.port or 3306),
-				"-u", urllib.parse.unquote(u.username or "root"), "-e", sys.argv[2]], env=env))
-		PY
-		;;
-	esac
-}
-
-# database_url DB prints the DATABASE_URL of a fresh database, named
-# $dbname on the servers (the caller registers it for dropping: this runs in
-# a subshell).
-dbname=scaffold_bench_$$
-database_url() {
-	local name=$dbname
-	case $1 in
-	sqlite) echo "sqlite:$tmp/$1.db" ;;
-	postgres | mysql)
-		admin "$1" "DROP DATABASE IF EXISTS $name" >/dev/null
-		admin "$1" "CREATE DATABASE $name" >/dev/null
-		local base=${pg_url%%\?*} query=
-		[ "$1" = postgres ] && query=${pg_url#"$base"} || base=$my_url
-		echo "${base%/*}/$name$query"
-		;;
-	*) echo "unknown database $1 (sqlite, postgres or mysql)" >&2; return 1 ;;
-	esac
-}
-
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 # start NAME BIN PORT ENV... starts a server and waits for it to answer.
 start() {
