@@ -19,9 +19,11 @@
 #
 # instructions: the server runs under valgrind's callgrind, which counts
 # the instructions it executes in user space, and each load is a fixed
-# REQUESTS requests: the count per request repeats within a fraction of a
-# percent from run to run and machine to machine, where CPU time moves by
-# several percent, so it shows changes too small for the cpu measure. It
+# REQUESTS requests: on an otherwise idle machine the count per request
+# repeats within a fraction of a percent from run to run, where CPU time
+# moves by several percent, so it shows changes too small for the cpu
+# measure. (The scheduler's spinning while it waits for work is counted
+# too, so other load on the machine moves it more.) It
 # leaves out the kernel's share (reading and writing the sockets), which is
 # the same for both sides, so its ratios are larger than the CPU ones. The
 # garbage collector is off (GOGC=off): when it runs depends on the heap and
@@ -184,13 +186,7 @@ if [ "$measure" = instructions ]; then
 	done
 	if [ "$rounds" -gt 1 ]; then
 		# shellcheck disable=SC2046 # one word per figure
-		irow median $(awk '
-			function median(a, n,    i, j, t) {
-				for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] > a[j]; j--) {t = a[j]; a[j] = a[j-1]; a[j-1] = t}
-				return n % 2 ? a[(n+1)/2] : (a[n/2] + a[n/2+1]) / 2
-			}
-			{n++; for (i = 1; i <= 3; i++) v[i, n] = $i}
-			END {for (i = 1; i <= 3; i++) {for (k = 1; k <= n; k++) a[k] = v[i, k]; printf "%s ", median(a, n)}; print ""}' "$tmp/rounds")
+		irow median $(column_medians "$tmp/rounds")
 	fi
 	printf 'token: %d bytes; Authorization header: %d bytes\n' "${#token}" "${#auth}"
 	exit 0
@@ -240,13 +236,7 @@ if [ "$rounds" -gt 1 ]; then
 	# The median of each figure over the rounds: one round disturbed by
 	# another process does not move it.
 	# shellcheck disable=SC2046 # one word per figure
-	row median $(awk '
-		function median(a, n,    i, j, t) {
-			for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] > a[j]; j--) {t = a[j]; a[j] = a[j-1]; a[j-1] = t}
-			return n % 2 ? a[(n+1)/2] : (a[n/2] + a[n/2+1]) / 2
-		}
-		{n++; for (i = 1; i <= 7; i++) v[i, n] = $i}
-		END {for (i = 1; i <= 7; i++) {for (k = 1; k <= n; k++) a[k] = v[i, k]; printf "%s ", median(a, n)}; print ""}' "$tmp/rounds")
+	row median $(column_medians "$tmp/rounds")
 	# Each round loads both sides within seconds of each other, so its
 	# ratio cancels what drifts over the run; the median of those ratios
 	# and their quartiles show what one round's noise hides.

@@ -39,6 +39,18 @@ hey_load() {
 		}' "$tmp/hey.out"
 }
 
+# column_medians FILE prints the median of each whitespace-separated column
+# of FILE, on one line.
+column_medians() {
+	awk '
+		function median(a, n,    i, j, t) {
+			for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] > a[j]; j--) {t = a[j]; a[j] = a[j-1]; a[j-1] = t}
+			return n % 2 ? a[(n+1)/2] : (a[n/2] + a[n/2+1]) / 2
+		}
+		{n++; for (i = 1; i <= NF; i++) v[i, n] = $i; if (NF > cols) cols = NF}
+		END {for (i = 1; i <= cols; i++) {for (k = 1; k <= n; k++) a[k] = v[i, k]; printf "%s ", median(a, n)}; print ""}' "$1"
+}
+
 # admin DB SQL runs one statement on the PostgreSQL or MySQL server.
 admin() {
 	case $1 in
