@@ -22,10 +22,10 @@
 # REQUESTS requests: on an otherwise idle machine the count per request
 # repeats within a fraction of a percent from run to run, where CPU time
 # moves by several percent, so it shows changes too small for the cpu
-# measure. (The scheduler's spinning while it waits for work is counted
-# too, so other load on the machine moves it more.) It
-# leaves out the kernel's share (reading and writing the sockets), which is
-# the same for both sides, so its ratios are larger than the CPU ones. The
+# measure. The scheduler's spinning while it waits for work is counted
+# too, so other load on the machine moves it more. It leaves out the
+# kernel's share (reading and writing the sockets), which is the same for
+# both sides, so its ratios are larger than the CPU ones. The
 # garbage collector is off (GOGC=off): when it runs depends on the heap and
 # moved the counts by 2% between identical runs; the allocations are still
 # counted. No login run: argon2id under valgrind takes minutes.
