@@ -447,7 +447,7 @@ func checkForgedTokens(t *testing.T, p *authProject, url string, user tokenPair)
 	}
 	secret := []byte(p.secret)
 	sum := sha256.Sum256(secret)
-	kid := hex.EncodeToString(sum[:])[:16]
+	kid := base64.RawURLEncoding.EncodeToString(sum[:6])
 	now := time.Now()
 	fresh := func(edit func(map[string]any)) map[string]any {
 		c := maps.Clone(claims)
@@ -462,7 +462,7 @@ func checkForgedTokens(t *testing.T, p *authProject, url string, user tokenPair)
 
 	good := signHMAC(t, sha256.New, secret, hs256, fresh(nil))
 	if r := as(url, good).do(t, http.MethodGet, me, nil); r.status != http.StatusOK {
-		t.Fatalf("a token the test signed like the server does is refused (%d), so the forgeries below prove nothing; check kid (first 16 hex of sha256(JWT_SECRET)) and the claims:\n%s", r.status, r.body)
+		t.Fatalf("a token the test signed like the server does is refused (%d), so the forgeries below prove nothing; check kid (the first 6 bytes of sha256(JWT_SECRET), base64url) and the claims:\n%s", r.status, r.body)
 	}
 
 	parts := strings.Split(user.AccessToken, ".")
