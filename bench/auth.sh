@@ -30,6 +30,10 @@
 # moved the counts by 2% between identical runs; the allocations are still
 # counted. No login run: argon2id under valgrind takes minutes.
 #
+# With PIN=1 (cpu), the server runs on the second core with GOMAXPROCS=1
+# and hey on the first: client and server no longer take CPU from each
+# other, which on two cores is most of the spread of the rounds' ratios.
+#
 # A third load, the public GET with an X-Padding header as long as the
 # Authorization header, separates what the token's bytes cost the server
 # (reading a longer request) from what checking it costs: the last column
@@ -40,6 +44,7 @@
 #   DURATION=4s CONNS=32 ROUNDS=15   load of the GET runs (cpu)
 #   LOGIN_DURATION=10s LOGIN_CONNS=8 load of the login run (each login
 #                                    hashes with 19 MiB of memory)
+#   PIN=1                            server and hey on a core each (cpu)
 #   MEASURE=instructions REQUESTS=2000 ROUNDS=3
 #                                    count instructions instead (needs
 #                                    valgrind)
@@ -57,6 +62,7 @@ conns=${CONNS:-32}
 requests=${REQUESTS:-2000}
 login_duration=${LOGIN_DURATION:-10s}
 login_conns=${LOGIN_CONNS:-8}
+pin=${PIN:-0}
 case $measure in
 cpu) rounds=${ROUNDS:-15} ;;
 instructions)
@@ -68,6 +74,20 @@ instructions)
 	;;
 *)
 	echo "MEASURE=$measure: want cpu or instructions" >&2
+	exit 1
+	;;
+esac
+
+case $pin in
+0) ;;
+1)
+	if [ "$measure" != cpu ] || [ "$(nproc)" -lt 2 ] || ! command -v taskset >/dev/null; then
+		echo "PIN=1 needs MEASURE=cpu, two cores and taskset (util-linux)" >&2
+		exit 1
+	fi
+	;;
+*)
+	echo "PIN=$pin: want 0 or 1" >&2
 	exit 1
 	;;
 esac
@@ -115,6 +135,12 @@ if [ "$measure" = instructions ]; then
 	PORT=$port GOGC=off GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind \
 		--callgrind-out-file="$tmp/callgrind.out" "$tmp/server" >"$tmp/server.log" 2>&1 &
 	wait_tries=600 # valgrind takes seconds to start the server
+elif [ "$pin" = 1 ]; then
+	PORT=$port GOMAXPROCS=1 taskset -c 1 "$tmp/server" >"$tmp/server.log" 2>&1 &
+	wait_tries=100
+	# hey_load (lib.sh) calls hey: this runs it on the other core.
+	hey_bin=$(command -v hey)
+	hey() { taskset -c 0 "$hey_bin" "$@"; }
 else
 	PORT=$port "$tmp/server" >"$tmp/server.log" 2>&1 &
 	wait_tries=100
@@ -209,7 +235,9 @@ row() {
 	}'
 }
 
-printf '\n%s connections, %s per run, %s round(s), %s cores, %s, %s\n' "$conns" "$duration" "$rounds" "$(nproc)" "$(go env GOVERSION)" "$db"
+placement="$(nproc) cores"
+[ "$pin" = 0 ] || placement="server and hey on a core each"
+printf '\n%s connections, %s per run, %s round(s), %s, %s, %s\n' "$conns" "$duration" "$rounds" "$placement" "$(go env GOVERSION)" "$db"
 printf 'token: %d bytes; Authorization header: %d bytes\n' "${#token}" "${#auth}"
 header
 for round in $(seq "$rounds"); do
@@ -239,7 +267,11 @@ if [ "$rounds" -gt 1 ]; then
 	row median $(column_medians "$tmp/rounds")
 	# Each round loads both sides within seconds of each other, so its
 	# ratio cancels what drifts over the run; the median of those ratios
-	# and their quartiles show what one round's noise hides.
+	# and their quartiles show what one round's noise hides. The interval
+	# assumes nothing of the noise but that rounds are independent: the
+	# median of the ratios lies between the k-th smallest and the k-th
+	# largest of n rounds with the probability that a fair coin tossed n
+	# times shows between k and n-k heads.
 	awk '
 		function sort(a, n,    i, j, t) {
 			for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] > a[j]; j--) {t = a[j]; a[j] = a[j-1]; a[j-1] = t}
@@ -248,12 +280,25 @@ if [ "$rounds" -gt 1 ]; then
 			h = (n - 1) * q + 1; l = int(h)
 			return l >= n ? a[n] : a[l] + (h - l) * (a[l+1] - a[l])
 		}
+		# interval_rank(n) is the largest k whose interval covers the
+		# median with 95% probability at least; 0 when none does.
+		function interval_rank(n,    k, p, below) {
+			p = 0.5 ^ n # P(k heads), from k = 0
+			for (k = 0; below + p <= 0.025; k++) {below += p; p = p * (n - k) / (k + 1)}
+			return k
+		}
+		function show(name, a, n) {
+			printf "  %-21s %.3fx (%.3fx to %.3fx)", name, quantile(a, n, .5), quantile(a, n, .25), quantile(a, n, .75)
+			if (k > 0) printf "  %.3fx to %.3fx", a[k], a[n + 1 - k]
+			print ""
+		}
 		{n++; pub[n] = $6 / $3; pad[n] = $6 / $7}
 		END {
 			sort(pub, n); sort(pad, n)
-			printf "\nCPU ratio of the %d rounds, median (quartiles):\n", n
-			printf "  authenticated/public  %.3fx (%.3fx to %.3fx)\n", quantile(pub, n, .5), quantile(pub, n, .25), quantile(pub, n, .75)
-			printf "  authenticated/padded  %.3fx (%.3fx to %.3fx)\n", quantile(pad, n, .5), quantile(pad, n, .25), quantile(pad, n, .75)
+			k = interval_rank(n)
+			printf "\nCPU ratio of the %d rounds, median (quartiles)%s:\n", n, (k > 0 ? "  95% interval of the median" : "")
+			show("authenticated/public", pub, n)
+			show("authenticated/padded", pad, n)
 		}' "$tmp/rounds"
 fi
 
