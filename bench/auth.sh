@@ -287,7 +287,7 @@ if [ "$rounds" -gt 1 ]; then
 			for (k = 0; below + p <= 0.025; k++) {below += p; p = p * (n - k) / (k + 1)}
 			return k
 		}
-		function show(name, a, n) {
+		function show(name, a, n, k) {
 			printf "  %-21s %.3fx (%.3fx to %.3fx)", name, quantile(a, n, .5), quantile(a, n, .25), quantile(a, n, .75)
 			if (k > 0) printf "  %.3fx to %.3fx", a[k], a[n + 1 - k]
 			print ""
@@ -297,8 +297,8 @@ if [ "$rounds" -gt 1 ]; then
 			sort(pub, n); sort(pad, n)
 			k = interval_rank(n)
 			printf "\nCPU ratio of the %d rounds, median (quartiles)%s:\n", n, (k > 0 ? "  95% interval of the median" : "")
-			show("authenticated/public", pub, n)
-			show("authenticated/padded", pad, n)
+			show("authenticated/public", pub, n, k)
+			show("authenticated/padded", pad, n, k)
 		}' "$tmp/rounds"
 fi
 
