@@ -8,14 +8,17 @@
 #
 # Two measures of cost, chosen by MEASURE:
 #
-# cpu (default): the server's CPU time per request (user and system, from
-# /proc) under load at CONNS connections, with req/s and p99, the ratios
-# authenticated/public and, with several rounds, their medians and the
-# median and quartiles of the rounds' CPU ratios; then login (argon2id) per
-# second. The CPU per request of one side moves by 10% or more from run to
-# run on a shared machine, and the two sides of a round drift together: the
-# per-round ratio of many short rounds is the steadier figure, hence the
-# defaults.
+# cpu (default): the server's CPU time per request, read from its CPU clock
+# to the nanosecond by bench/cmd/interleave, which sends the three loads in
+# bursts of BURST requests over CONNS kept-alive connections, one burst of
+# each per round in a random order, for DURATION. Loads run seconds apart
+# (one hey run per side, as this script did before) meet a different
+# machine: on a shared host the CPU per request of one side moves by 10% or
+# more within a minute, and the ratio of two such loads with it. Bursts of
+# tens of milliseconds, interleaved, meet the same machine. It prints the
+# CPU per request of each load, the ratio of the totals with its 95%
+# interval, and the median of the rounds' ratios with its own; then login
+# (argon2id) per second with hey.
 #
 # instructions: the server runs under valgrind's callgrind, which counts
 # the instructions it executes in user space, and each load is a fixed
@@ -31,20 +34,20 @@
 # counted. No login run: argon2id under valgrind takes minutes.
 #
 # With PIN=1 (cpu), the server runs on the second core with GOMAXPROCS=1
-# and hey on the first: client and server no longer take CPU from each
-# other, which on two cores is most of the spread of the rounds' ratios.
+# and the load on the first: client and server no longer take CPU from each
+# other, which on two cores is most of the noise.
 #
 # A third load, the public GET with an X-Padding header as long as the
 # Authorization header, separates what the token's bytes cost the server
-# (reading a longer request) from what checking it costs: the last column
-# is the ratio authenticated/padded.
+# (reading a longer request) from what checking it costs: the ratio
+# authenticated/padded.
 # docs/benchmarks.md ("Auth") explains the method; this is not run by CI.
 #
 # Usage: bench/auth.sh [sqlite|postgres|mysql]   (default: sqlite)
-#   DURATION=4s CONNS=32 ROUNDS=15   load of the GET runs (cpu)
+#   DURATION=3m BURST=1000 CONNS=32  load of the GET runs (cpu)
 #   LOGIN_DURATION=10s LOGIN_CONNS=8 load of the login run (each login
 #                                    hashes with 19 MiB of memory)
-#   PIN=1                            server and hey on a core each (cpu)
+#   PIN=1                            server and load on a core each (cpu)
 #   MEASURE=instructions REQUESTS=2000 ROUNDS=3
 #                                    count instructions instead (needs
 #                                    valgrind)
@@ -57,14 +60,15 @@ cd "$(dirname "$0")/.."
 
 db=${1:-sqlite}
 measure=${MEASURE:-cpu}
-duration=${DURATION:-4s}
+duration=${DURATION:-3m}
+burst=${BURST:-1000}
 conns=${CONNS:-32}
 requests=${REQUESTS:-2000}
 login_duration=${LOGIN_DURATION:-10s}
 login_conns=${LOGIN_CONNS:-8}
 pin=${PIN:-0}
 case $measure in
-cpu) rounds=${ROUNDS:-15} ;;
+cpu) ;;
 instructions)
 	rounds=${ROUNDS:-3}
 	if ! command -v valgrind >/dev/null || ! command -v callgrind_control >/dev/null; then
@@ -115,6 +119,7 @@ trap cleanup EXIT
 
 echo "generating and building bench/auth.yaml"
 go build -o "$tmp/scaffold" ./cmd/scaffold
+go build -o "$tmp/interleave" ./bench/cmd/interleave
 "$tmp/scaffold" new "$tmp/authbench" --schema bench/auth.yaml --db "$db" >/dev/null
 (cd "$tmp/authbench" && go build -o "$tmp/server" ./cmd/server)
 
@@ -125,10 +130,11 @@ email=bench@example.com
 url=$(database_url "$db")
 [ "$db" = sqlite ] || dropdb=$dbname
 # Production settings, as a deployment would run; the auth rate limit is
-# lifted so that the login run measures hashing, not the limiter.
+# lifted so that the login run measures hashing, not the limiter, and the
+# access token outlives the longest run (its expiry has as many digits).
 secret=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 export DATABASE_URL="$url" APP_ENV=production LOG_LEVEL=error AUTO_MIGRATE=true \
-	JWT_SECRET="$secret" \
+	JWT_SECRET="$secret" ACCESS_TOKEN_TTL=24h \
 	AUTH_RATE_LIMIT_PER_MINUTE=100000000 AUTH_RATE_LIMIT_BURST=100000000
 if [ "$measure" = instructions ]; then
 	# Asynchronous preemption signals would add instructions at random.
@@ -138,10 +144,13 @@ if [ "$measure" = instructions ]; then
 elif [ "$pin" = 1 ]; then
 	PORT=$port GOMAXPROCS=1 taskset -c 1 "$tmp/server" >"$tmp/server.log" 2>&1 &
 	wait_tries=100
-	# hey_load (lib.sh) calls hey: this runs it on the other core.
+	# The load runs on the other core: interleave, and hey through
+	# hey_load (lib.sh).
 	hey_bin=$(command -v hey)
 	hey() { taskset -c 0 "$hey_bin" "$@"; }
+	interleave() { taskset -c 0 "$tmp/interleave" "$@"; }
 else
+	interleave() { "$tmp/interleave" "$@"; }
 	PORT=$port "$tmp/server" >"$tmp/server.log" 2>&1 &
 	wait_tries=100
 fi
@@ -218,90 +227,18 @@ if [ "$measure" = instructions ]; then
 	exit 0
 fi
 
-# load URL DURATION CONNS HEY_ARGS... loads the generated server (see
-# hey_load in lib.sh).
-load() {
-	hey_load "$pid" "$@"
-}
-
-header() {
-	printf '%-8s %9s %9s %8s | %9s %9s %8s | %7s %7s %7s | %8s %7s\n' round "req/s" p99 "cpu/req" "req/s" p99 "cpu/req" "req/s" p99 "cpu/req" "cpu/req" "cpu"
-	printf '%-8s %28s | %28s | %23s | %16s\n' "" "public GET by id" "authenticated GET by id" "ratio authenticated/public" "padded public"
-}
-row() {
-	awk -v r="$1" -v pr="$2" -v pp="$3" -v pc="$4" -v ar="$5" -v ap="$6" -v ac="$7" -v xc="$8" 'BEGIN {
-		printf "%-8s %9.0f %7.1fms %6.1fus | %9.0f %7.1fms %6.1fus | %6.3fx %6.3fx %6.3fx | %6.1fus %6.3fx\n",
-			r, pr, pp, pc, ar, ap, ac, ar / pr, ap / pp, ac / pc, xc, ac / xc
-	}'
-}
-
 placement="$(nproc) cores"
-[ "$pin" = 0 ] || placement="server and hey on a core each"
-printf '\n%s connections, %s per run, %s round(s), %s, %s, %s\n' "$conns" "$duration" "$rounds" "$placement" "$(go env GOVERSION)" "$db"
+[ "$pin" = 0 ] || placement="server and load on a core each"
+printf '\n%s connections, bursts of %s requests for %s, %s, %s, %s\n' "$conns" "$burst" "$duration" "$placement" "$(go env GOVERSION)" "$db"
 printf 'token: %d bytes; Authorization header: %d bytes\n' "${#token}" "${#auth}"
-header
-for round in $(seq "$rounds"); do
-	if [ $((round % 2)) -eq 1 ]; then
-		pub=$(load "$api/public-notes/1" "$duration" "$conns")
-		priv=$(load "$api/private-notes/1" "$duration" "$conns" -H "$auth")
-		pad=$(load "$api/public-notes/1" "$duration" "$conns" -H "$padding")
-	else
-		pad=$(load "$api/public-notes/1" "$duration" "$conns" -H "$padding")
-		priv=$(load "$api/private-notes/1" "$duration" "$conns" -H "$auth")
-		pub=$(load "$api/public-notes/1" "$duration" "$conns")
-	fi
-	read -r prps pp99 pbad pcpu <<<"$pub"
-	read -r arps ap99 abad acpu <<<"$priv"
-	read -r _ _ xbad xcpu <<<"$pad"
-	if [ "$pbad" != 0 ] || [ "$abad" != 0 ] || [ "$xbad" != 0 ]; then
-		echo "non-2xx or errors: public $pbad, authenticated $abad, padded $xbad (see $tmp/server.log)" >&2
-		exit 1
-	fi
-	printf '%s %s %s %s %s %s %s\n' "$prps" "$pp99" "$pcpu" "$arps" "$ap99" "$acpu" "$xcpu" >>"$tmp/rounds"
-	row "$round" "$prps" "$pp99" "$pcpu" "$arps" "$ap99" "$acpu" "$xcpu"
-done
-if [ "$rounds" -gt 1 ]; then
-	# The median of each figure over the rounds: one round disturbed by
-	# another process does not move it.
-	# shellcheck disable=SC2046 # one word per figure
-	row median $(column_medians "$tmp/rounds")
-	# Each round loads both sides within seconds of each other, so its
-	# ratio cancels what drifts over the run; the median of those ratios
-	# and their quartiles show what one round's noise hides. The interval
-	# assumes nothing of the noise but that rounds are independent: the
-	# median of the ratios lies between the k-th smallest and the k-th
-	# largest of n rounds with the probability that a fair coin tossed n
-	# times shows between k and n-k heads.
-	awk '
-		function sort(a, n,    i, j, t) {
-			for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] > a[j]; j--) {t = a[j]; a[j] = a[j-1]; a[j-1] = t}
-		}
-		function quantile(a, n, q,    h, l) {
-			h = (n - 1) * q + 1; l = int(h)
-			return l >= n ? a[n] : a[l] + (h - l) * (a[l+1] - a[l])
-		}
-		# interval_rank(n) is the largest k whose interval covers the
-		# median with 95% probability at least; 0 when none does.
-		function interval_rank(n,    k, p, below) {
-			p = 0.5 ^ n # P(k heads), from k = 0
-			for (k = 0; below + p <= 0.025; k++) {below += p; p = p * (n - k) / (k + 1)}
-			return k
-		}
-		function show(name, a, n, k) {
-			printf "  %-21s %.3fx (%.3fx to %.3fx)", name, quantile(a, n, .5), quantile(a, n, .25), quantile(a, n, .75)
-			if (k > 0) printf "  %.3fx to %.3fx", a[k], a[n + 1 - k]
-			print ""
-		}
-		{n++; pub[n] = $6 / $3; pad[n] = $6 / $7}
-		END {
-			sort(pub, n); sort(pad, n)
-			k = interval_rank(n)
-			printf "\nCPU ratio of the %d rounds, median (quartiles)%s:\n", n, (k > 0 ? "  95% interval of the median" : "")
-			show("authenticated/public", pub, n, k)
-			show("authenticated/padded", pad, n, k)
-		}' "$tmp/rounds"
+if ! interleave -pid "$pid" -duration "$duration" -burst "$burst" -conns "$conns" \
+	-load "public $api/public-notes/1" \
+	-load "padded $api/public-notes/1 $padding" \
+	-load "authenticated $api/private-notes/1 $auth"; then
+	echo "see $tmp/server.log" >&2
+	exit 1
 fi
 
 printf '\nlogin (argon2id, m=19 MiB t=2 p=1), %s connections, %s\n' "$login_conns" "$login_duration"
-read -r lrps lp99 lbad lcpu <<<"$(load "$api/auth/login" "$login_duration" "$login_conns" -m POST -T application/json -d "$login_body")"
+read -r lrps lp99 lbad lcpu <<<"$(hey_load "$pid" "$api/auth/login" "$login_duration" "$login_conns" -m POST -T application/json -d "$login_body")"
 printf 'login: %s logins/s, p99 %sms, %sms CPU per login, %s non-2xx\n' "$lrps" "$lp99" "$(awk -v c="$lcpu" 'BEGIN {printf "%.1f", c / 1000}')" "$lbad"
