@@ -82,7 +82,7 @@ func ratioInterval(rounds []round, k int) (lo, hi float64) {
 }
 
 // quantile interpolates the q-quantile of sorted values, as R's default
-// (type 7) and bench/auth.sh do.
+// (type 7) does.
 func quantile(sorted []float64, q float64) float64 {
 	h := float64(len(sorted)-1) * q
 	l := int(h)
