@@ -2,9 +2,9 @@
 # The cost of authentication on a read: generates bench/auth.yaml (two
 # entities with identical fields, PublicNote readable by anyone, PrivateNote
 # only with a valid access token), serves it on a fresh database, seeds
-# both, signs in and loads GET by id of each side by side with hey,
-# alternating which goes first each round. The target: the authenticated
-# GET costs at most 5% more than the public one.
+# both, signs in and loads GET by id of each side in interleaved bursts
+# (below). The target: the authenticated GET costs at most 5% more than the
+# public one.
 #
 # Two measures of cost, chosen by MEASURE:
 #
